@@ -1,0 +1,56 @@
+// stembot's callback intake as it runs in production — createStembot with SQLite (WAL), the HMAC check,
+// the URL guard, pino at `info` (to /dev/null) — started WITHOUT the outbox worker, so the benchmark times
+// the intake alone (the delivery benchmark measures the worker). Kie is a stub that is never called: the
+// jobs are written before start, already submitted, with polls far in the future.
+// Env: the usual stembot variables, plus BENCH_JOBS_FILE (JSON [{token, taskId}]) and STEMBOT_TUNING.
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { loadConfig, type Tuning } from '../../src/config.js';
+import type { KiePort } from '../../src/core/ports.js';
+import { fail, ok } from '../../src/core/types.js';
+import { newJobId } from '../../src/core/ids.js';
+import { createLogger } from '../../src/ops/logger.js';
+import { createStembot } from '../../src/stembot.js';
+import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
+
+const loaded = loadConfig(process.env, JSON.parse(process.env.STEMBOT_TUNING ?? '{}') as Partial<Tuning>);
+if (!loaded.ok) throw new Error(loaded.message);
+const stubKie: KiePort = {
+  submit: async () => fail('KIE_UNREACHABLE', 'benchmark stub'),
+  uploadFile: async () => fail('UPLOAD_FAILED', 'benchmark stub'),
+  poll: async () => ok(null),
+  credits: async () => ok(0),
+};
+const specs = JSON.parse(readFileSync(process.env.BENCH_JOBS_FILE!, 'utf8')) as { token: string; taskId: string }[];
+// Written before stembot starts (a long synchronous loop after start would read as an overload).
+const store = new SqliteJobStore(loaded.config.databaseUrl.slice('sqlite:'.length));
+await store.migrate();
+const now = Date.now();
+for (const [i, s] of specs.entries()) {
+  const job = await store.createJob(
+    {
+      id: newJobId(),
+      platform: 'discord',
+      workspaceId: `w${i % 50}`,
+      channelId: `c${i}`,
+      userId: `u${i}`,
+      userName: `user ${i}`,
+      originMeta: {},
+      kind: 'separate',
+      params: { kind: 'separate', mode: 'stems' },
+      input: { type: 'url', url: `https://audio.example/${i}.mp3`, name: `${i}.mp3` },
+      inputName: `${i}.mp3`,
+      callbackToken: s.token,
+      createdAt: now,
+    },
+    [],
+  );
+  await store.markSubmitted(job.id, s.taskId, now, now + 3_600_000);
+}
+await store.close();
+
+const logger = createLogger(loaded.config.logLevel, pino.destination({ dest: '/dev/null', sync: false }) as never);
+const bot = await createStembot(loaded.config, { kie: stubKie, worker: false, logger, collectDefaultMetrics: false });
+const url = await bot.start(0, '127.0.0.1');
+process.stdout.write(`READY ${url}\n`);
+process.once('SIGTERM', () => void bot.stop().then(() => process.exit(0)));

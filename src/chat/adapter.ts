@@ -1,0 +1,28 @@
+// How a chat platform plugs into stembot: it mounts its routes (if any) on the shared Fastify app,
+// converts its requests into the core's `Command` through `service` (a JobsApi), and hands back its
+// `ChatPort` for the outbox worker. Gateways / sockets start after the server listens.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { ChatPort, Clock, JobsApi, JobStore } from '../core/ports.js';
+import type { Logger } from '../ops/logger.js';
+
+export interface AdapterContext {
+  app: FastifyInstance;
+  config: Config;
+  service: JobsApi;
+  store: JobStore;
+  logger: Logger;
+  clock: Clock;
+  /** The raw environment, for adapter-specific variables parsed by the adapter's own zod schema. */
+  env: Record<string, string | undefined>;
+}
+
+export interface ChatAdapter {
+  chat: ChatPort;
+  /** Called after the HTTP server listens (connect a gateway, register commands…). */
+  start?(): Promise<void>;
+  /** Called on shutdown before the store closes. */
+  stop?(): Promise<void>;
+}
+
+export type MountAdapter = (ctx: AdapterContext) => Promise<ChatAdapter>;

@@ -1,0 +1,38 @@
+// Buttons carry what they do in their `custom_id` (≤ 100 characters), so they keep working after a restart:
+// the action, the job, and for "Separate stems" the Kie track. The job row (durable) holds the rest.
+// https://discord.com/developers/docs/interactions/message-components#custom-id
+import type { Action } from '../../core/ports.js';
+import { discordDefaults } from './defaults.js';
+
+const prefix = 'sb1';
+const safe = /^[A-Za-z0-9_-]+$/;
+
+export type ButtonAction =
+  | { id: 'separate_track'; jobId: string; audioId: string }
+  /** The n-th result of the job, when its audioId would not fit. */
+  | { id: 'separate_track'; jobId: string; index: number }
+  | { id: 'split_stems'; jobId: string }
+  | { id: 'redeliver'; jobId: string };
+
+/** The custom_id of an Action; null when it cannot be encoded (the caller leaves the button out). */
+export function encodeAction(action: Action, fileIndex?: number): string | null {
+  if (!safe.test(action.jobId)) return null;
+  let id: string | null = null;
+  if (action.id === 'split_stems') id = `${prefix}:split:${action.jobId}`;
+  else if (action.id === 'redeliver') id = `${prefix}:rd:${action.jobId}`;
+  else if (action.audioId && safe.test(action.audioId)) id = `${prefix}:sep:${action.jobId}:${action.audioId}`;
+  if (action.id === 'separate_track' && (id === null || id.length > discordDefaults.maxCustomIdChars) && fileIndex !== undefined && fileIndex >= 0) {
+    id = `${prefix}:sepi:${action.jobId}:${fileIndex}`;
+  }
+  return id && id.length <= discordDefaults.maxCustomIdChars ? id : null;
+}
+
+export function decodeAction(customId: string): ButtonAction | null {
+  const [p, verb, jobId, extra, ...rest] = customId.split(':');
+  if (p !== prefix || !jobId || !safe.test(jobId) || rest.length > 0) return null;
+  if (verb === 'split' && extra === undefined) return { id: 'split_stems', jobId };
+  if (verb === 'rd' && extra === undefined) return { id: 'redeliver', jobId };
+  if (verb === 'sep' && extra && safe.test(extra)) return { id: 'separate_track', jobId, audioId: extra };
+  if (verb === 'sepi' && extra && /^\d{1,3}$/.test(extra)) return { id: 'separate_track', jobId, index: Number(extra) };
+  return null;
+}

@@ -1,0 +1,192 @@
+// The one interaction handler behind both intakes (gateway and HTTP). It answers within Discord's 3 s
+// (an immediate private refusal, an autocomplete list, or a private "thinking…" defer), then finishes the
+// work and edits that private answer through the interaction token. Everything public — the status message,
+// the thread, the stems, failure notices — is posted by the core's outbox through the ChatPort.
+// https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+import {
+  InteractionResponseType,
+  MessageFlags,
+  Routes,
+  type APIApplicationCommandOptionChoice,
+  type APIInteractionResponse,
+  type REST,
+} from 'discord.js';
+import { kindLabels, modeLabels } from '../../core/messages.js';
+import type { Clock, JobsApi } from '../../core/ports.js';
+import type { Command, Job } from '../../core/types.js';
+import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
+import type { Logger } from '../../ops/logger.js';
+import { mayPress, refuseStart } from './access.js';
+import { reuseInput } from './attachment-input.js';
+import { decodeAction, type ButtonAction } from './custom-id.js';
+import { discordDefaults as d } from './defaults.js';
+import type { DiscordEnv } from './env.js';
+import type { Intake, IntakeBase } from './intake.js';
+import { jobReply, jobsReply, type ReplyBody } from './replies.js';
+import { clip } from './render.js';
+import { isJobCommand, originOf, toCommand } from './to-command.js';
+
+/** Sends the interaction's first answer: the HTTP response body, or the callback route on the gateway. */
+export type InitialResponder = (body: APIInteractionResponse) => Promise<void>;
+
+export interface HandlerOptions {
+  rest: REST;
+  service: JobsApi;
+  clock: Clock;
+  logger: Logger;
+  rules: DiscordEnv;
+  maxInputBytes: number;
+  /** How long an attachment's CDN URL must stay valid to be given to Kie as is. */
+  cdnMinLifetimeMs: number;
+}
+
+const oops = 'Something went wrong inside stembot; it has been logged. Try again in a moment.';
+const ephemeral = (content: string): APIInteractionResponse => ({
+  type: InteractionResponseType.ChannelMessageWithSource,
+  data: { content: clip(content, d.maxContentChars), flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+});
+const deferPrivately: APIInteractionResponse = { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } };
+const text = (content: string): ReplyBody => ({ content: clip(content, d.maxContentChars), allowed_mentions: { parse: [] } });
+
+export class InteractionHandler {
+  private readonly inflight = new Set<Promise<void>>();
+  constructor(private readonly o: HandlerOptions) {}
+
+  /** Handle in the background (the intake returns at once); `drain` waits for all of it at shutdown. */
+  dispatch(intake: Intake, initial: InitialResponder): void {
+    const run = this.handle(intake, initial).finally(() => this.inflight.delete(run));
+    this.inflight.add(run);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  async handle(intake: Intake, initial: InitialResponder): Promise<void> {
+    let answered = false;
+    const first: InitialResponder = async (body) => {
+      if (answered) return;
+      answered = true;
+      await initial(body);
+    };
+    try {
+      if (intake.kind === 'autocomplete') {
+        await first({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: await this.choices(intake) } });
+      } else if (intake.kind === 'command') {
+        await this.command(intake, first);
+      } else if (intake.kind === 'button') {
+        await first(deferPrivately);
+        await this.edit(intake, text(await this.button(intake)));
+      } else {
+        await first(ephemeral('stembot does not handle this kind of interaction.'));
+      }
+    } catch (err) {
+      this.o.logger.error({ err, interaction: intake.id, kind: intake.kind }, 'discord interaction failed');
+      try {
+        if (!answered) await first(ephemeral(oops));
+        else await this.edit(intake, text(oops));
+      } catch {
+        // The token may be gone; nothing more can be said to this person.
+      }
+    }
+  }
+
+  private async command(i: Extract<Intake, { kind: 'command' }>, first: InitialResponder): Promise<void> {
+    if (i.command === 'jobs' || i.command === 'job') {
+      await first(deferPrivately);
+      await this.edit(i, i.command === 'jobs' ? await this.jobs(i) : await this.job(i, String(i.options.id ?? '').trim()));
+      return;
+    }
+    if (!isJobCommand(i.command)) return first(ephemeral(`stembot has no command /${i.command}.`));
+    // Checks that need no I/O answer at once, privately; everything else after a private defer.
+    const refusal = refuseStart(i, this.o.rules);
+    if (refusal) return first(ephemeral(refusal));
+    const converted = toCommand(i, { now: this.o.clock.now(), maxInputBytes: this.o.maxInputBytes, cdnMinLifetimeMs: this.o.cdnMinLifetimeMs });
+    if (!converted.ok) return first(ephemeral(converted.message));
+    await first(deferPrivately);
+    await this.edit(i, text(await this.submit(converted.command)));
+  }
+
+  private async submit(command: Command): Promise<string> {
+    const r = await this.o.service.submit(command);
+    if (!r.ok) return r.message;
+    this.o.logger.info({ jobId: r.job.id, kind: r.job.kind, guild: r.job.workspaceId }, 'discord job accepted');
+    return `Started job \`${r.job.id}\` — ${describeJob(r.job)} on **${clip(r.job.inputName, 100)}**. Its status message is in <#${r.job.channelId}>; the files will arrive in its thread.`;
+  }
+
+  private async jobs(i: IntakeBase): Promise<ReplyBody> {
+    return jobsReply(await this.o.service.listForUser('discord', i.user.id, d.jobsListLimit));
+  }
+
+  private async job(i: IntakeBase, id: string): Promise<ReplyBody> {
+    const job = id ? await this.o.service.get(id) : undefined;
+    // Jobs of this server, or the caller's own; nobody else's.
+    if (!job || job.platform !== 'discord' || (job.userId !== i.user.id && job.workspaceId !== i.guildId)) {
+      return text(`There is no job \`${clip(id, 40)}\` here. \`/jobs\` lists yours.`);
+    }
+    return jobReply(job, this.o.clock.now());
+  }
+
+  private async button(i: Extract<Intake, { kind: 'button' }>): Promise<string> {
+    const action = decodeAction(i.customId);
+    if (!action) return 'This button is not one stembot knows.';
+    const job = await this.o.service.get(action.jobId);
+    if (!job || job.platform !== 'discord' || job.workspaceId !== i.guildId) return 'That job is not known here any more.';
+    if (!mayPress(i, job.userId)) return `Only <@${job.userId}>, who started this job, or someone with Manage Messages can use this button.`;
+    if (action.id === 'redeliver') {
+      // The requester, or a moderator acting for them (the core lets only the requester ask).
+      const r = await this.o.service.redeliver(job.id, job.userId);
+      return r.ok ? 'Delivering again — the files will arrive in the job’s thread.' : r.message;
+    }
+    const refusal = refuseStart(i, this.o.rules);
+    if (refusal) return refusal;
+    const command = this.followUp(i, job, action);
+    return 'message' in command ? command.message : this.submit(command);
+  }
+
+  /** The new job a follow-up button asks for: separate a generated track, or split a song into 12 stems. */
+  private followUp(i: IntakeBase, job: Job, action: ButtonAction): Command | { message: string } {
+    if (action.id === 'separate_track') {
+      const file = 'audioId' in action ? job.files.find((f) => f.audioId === action.audioId) : job.files[action.index];
+      if (!file?.audioId || !job.taskId) return { message: 'That track is not part of this job.' };
+      return {
+        origin: originOf(i),
+        input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: file.label },
+        params: { kind: 'separate', mode: 'vocals' },
+      };
+    }
+    if (action.id !== 'split_stems' || job.params.kind !== 'separate') return { message: 'This button does not apply to this job.' };
+    const expiresAt = typeof job.originMeta.inputExpiresAt === 'number' ? job.originMeta.inputExpiresAt : undefined;
+    const input = reuseInput(job.input, expiresAt, { now: this.o.clock.now(), minLifetimeMs: this.o.cdnMinLifetimeMs });
+    if (!input.ok) return { message: input.message };
+    const meta: Record<string, number> = input.input.type === 'url' && expiresAt !== undefined ? { inputExpiresAt: expiresAt } : {};
+    return { origin: originOf(i, meta), input: { ...input.input, name: job.inputName }, params: { kind: 'separate', mode: 'stems' } };
+  }
+
+  private async choices(i: Extract<Intake, { kind: 'autocomplete' }>): Promise<APIApplicationCommandOptionChoice<string>[]> {
+    const typed = i.focused.value.trim().toLowerCase();
+    if (i.command === 'separate' && i.focused.name === 'stem') {
+      const starts = ADVANCED_STEM_NAMES.filter((n) => n.toLowerCase().startsWith(typed));
+      const contains = ADVANCED_STEM_NAMES.filter((n) => !n.toLowerCase().startsWith(typed) && n.toLowerCase().includes(typed));
+      return [...starts, ...contains].slice(0, d.maxChoices).map((n) => ({ name: n, value: n }));
+    }
+    if (i.command === 'job' && i.focused.name === 'id') {
+      const jobs = await this.o.service.listForUser('discord', i.user.id, d.maxChoices);
+      return jobs
+        .filter((j) => !typed || j.id.includes(typed) || j.inputName.toLowerCase().includes(typed))
+        .map((j) => ({ name: clip(`${j.id} · ${kindLabels[j.kind]} · ${j.inputName} · ${j.state}`, 100), value: j.id }));
+    }
+    return [];
+  }
+
+  /** Edit the private answer (the interaction token works for 15 minutes, far longer than this takes). */
+  private async edit(i: IntakeBase, body: ReplyBody): Promise<void> {
+    await this.o.rest.patch(Routes.webhookMessage(i.applicationId, i.token), { body, auth: false });
+  }
+}
+
+function describeJob(job: Job): string {
+  const p = job.params;
+  if (p.kind === 'separate') return `${kindLabels.separate} (${p.mode === 'single' && p.stem ? p.stem : modeLabels[p.mode]})`;
+  return `${kindLabels[p.kind]} (“${clip(p.title, 80)}”)`;
+}

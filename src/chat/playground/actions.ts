@@ -1,0 +1,77 @@
+// Button presses on playground messages. An Action carries all it needs (DESIGN: "encoded so it still works
+// after a restart"); split_stems without a track falls back to the job's own original input.
+import { randomBytes } from 'node:crypto';
+import { copyFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { JobsApi, SubmitRefusal } from '../../core/ports.js';
+import type { AudioInput, Command, Origin } from '../../core/types.js';
+import { safeFileName } from './safe-name.js';
+
+export const actionBody = z.object({
+  action: z.object({
+    id: z.enum(['separate_track', 'split_stems', 'redeliver']),
+    label: z.string().max(200).optional(),
+    jobId: z.string().min(1).max(200),
+    taskId: z.string().min(1).max(200).optional(),
+    audioId: z.string().min(1).max(200).optional(),
+  }),
+});
+export type ActionRequest = z.infer<typeof actionBody>['action'];
+
+export type ActionOutcome =
+  | { status: 202; body: { jobId?: string; ok: true } }
+  | { status: 400 | 404 | 429; body: { code: string; message: string } };
+
+export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Origin, uploadDir: string): Promise<ActionOutcome> {
+  if (action.id === 'redeliver') {
+    const result = await jobs.redeliver(action.jobId, origin.userId);
+    return result.ok ? { status: 202, body: { ok: true } } : { status: 400, body: { code: 'REDELIVER_REFUSED', message: result.message } };
+  }
+  const found = await sourceOf(action, jobs, uploadDir);
+  if (!found.ok) return found.outcome;
+  const source = found.input;
+  const mode = action.id === 'split_stems' ? 'stems' : 'vocals';
+  const command: Command = { origin, input: source, params: { kind: 'separate', mode } };
+  // A copied upload belongs to the new job only if the job exists; otherwise it is ours to delete.
+  const discard = () => (source.type === 'file' ? rm(source.path, { force: true }) : Promise.resolve());
+  try {
+    const result = await jobs.submit(command);
+    if (!result.ok) await discard();
+    return submitOutcome(result);
+  } catch (err) {
+    await discard();
+    throw err;
+  }
+}
+
+type Source = { ok: true; input: AudioInput } | { ok: false; outcome: { status: 400 | 404; body: { code: string; message: string } } };
+const refuse = (status: 400 | 404, code: string, message: string): Source => ({ ok: false, outcome: { status, body: { code, message } } });
+
+async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string): Promise<Source> {
+  if (action.taskId && action.audioId) {
+    return { ok: true, input: { type: 'kie_track', taskId: action.taskId, audioId: action.audioId, name: `Kie track ${action.audioId}` } };
+  }
+  if (action.id === 'separate_track') return refuse(400, 'INPUT_INVALID', 'This button does not name a Kie track to separate.');
+  const job = await jobs.get(action.jobId);
+  if (!job || job.platform !== 'playground') return refuse(404, 'NOT_FOUND', 'That job is not known here any more.');
+  if (job.input.type !== 'file') return { ok: true, input: job.input };
+  // The new job will own (and delete) its input, so it gets its own copy of the original upload.
+  const copy = join(uploadDir, `${randomBytes(8).toString('hex')}-${safeFileName(job.input.name, 'upload')}`);
+  try {
+    await copyFile(job.input.path, copy);
+  } catch {
+    return refuse(400, 'INPUT_UNREADABLE', 'The original upload is gone. Attach the file again with /separate.');
+  }
+  return { ok: true, input: { ...job.input, path: copy } };
+}
+
+/** The HTTP answer to `jobs.submit`: accepted, or refused with the core's sentence. */
+export function submitOutcome(result: Awaited<ReturnType<JobsApi['submit']>>): ActionOutcome & { status: 202 | 400 | 429 } {
+  if (result.ok) return { status: 202, body: { ok: true, jobId: result.job.id } };
+  return { status: refusalStatus(result), body: { code: result.code, message: result.message } };
+}
+
+function refusalStatus(refusal: SubmitRefusal): 400 | 429 {
+  return refusal.code === 'USER_CAP' || refusal.code === 'WORKSPACE_CAP' || refusal.code === 'KIE_RATE_LIMITED' ? 429 : 400;
+}

@@ -1,0 +1,172 @@
+// The core's ChatPort on Slack: the status card is one channel message edited with chat.update; the "thread"
+// is that message's ts (every later message carries it as thread_ts); stems are shared into the thread in
+// batches, text and buttons go in with chat.postMessage.
+//
+// Duplicates: Slack has no idempotency key or nonce on chat.postMessage or files.completeUploadExternal. Within
+// one process a key that already succeeded answers the remembered message, a key in flight is joined, and a
+// batch whose files were uploaded but not yet shared is only shared on retry (not uploaded again). Across a
+// crash between Slack's answer and the outbox recording it, a retry posts again: Slack cannot prevent that.
+import type { WebClient } from '@slack/web-api';
+import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Clock, type OutgoingMessage, type StatusView } from '../../core/ports.js';
+import { fail, ok, type Job } from '../../core/types.js';
+import type { Logger } from '../../ops/logger.js';
+import { actionsBlock, asKnown, statusMessage } from './blocks.js';
+import { chunks, mention, slackLink, toMrkdwn, truncate } from './format.js';
+import type { SlackSettings } from './settings.js';
+import { shareFiles, uploadFiles, type UploadedFile } from './upload.js';
+import { slackFailure, type SlackFailure } from './web-client.js';
+
+type Posted = ChatResult<{ messageId: string }>;
+
+const channelErrors = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+/** Long enough to cover one job's delivery attempts, short enough that an invite is noticed soon. */
+const refusalMemoryMs = 60_000;
+
+export interface SlackChatOptions {
+  web: WebClient;
+  settings: Pick<SlackSettings, 'maxFileBytes' | 'maxFilesPerMessage' | 'uploadTimeoutMs' | 'rememberedPosts'>;
+  log: Logger;
+  clock?: Clock;
+  /** Slack refused to post for good (not_in_channel, missing_scope…): tell the requester privately. Once per job. */
+  onForbidden?: (job: Job, failure: SlackFailure) => Promise<void>;
+}
+
+export class SlackChat implements ChatPort {
+  readonly platform = 'slack' as const;
+  private readonly posted = new Map<string, string>();
+  private readonly inflight = new Map<string, Promise<Posted>>();
+  /** Files uploaded for a batch whose share step failed: a retry shares these instead of uploading again. */
+  private readonly uploaded = new Map<string, UploadedFile[]>();
+  private readonly warned = new Set<string>();
+  /** Channels Slack just refused (not a member, gone): files are not uploaded there only to be refused. */
+  private readonly refused = new Map<string, { failure: SlackFailure; at: number }>();
+
+  private readonly clock: Clock;
+
+  constructor(private readonly o: SlackChatOptions) {
+    this.clock = o.clock ?? systemClock;
+  }
+
+  limits(_job: Job): ChatLimits {
+    return { maxFileBytes: this.o.settings.maxFileBytes, maxFilesPerMessage: this.o.settings.maxFilesPerMessage };
+  }
+
+  postStatus(job: Job, view: StatusView): Promise<Posted> {
+    return this.once(job, `status:${job.id}`, async () => {
+      const { text, blocks } = statusMessage(view);
+      return this.call(() => this.o.web.chat.postMessage({ channel: job.channelId, text, blocks: asKnown(blocks), unfurl_links: false, unfurl_media: false }));
+    });
+  }
+
+  async editStatus(job: Job, messageId: string, view: StatusView): Promise<ChatResult<void>> {
+    const { text, blocks } = statusMessage(view);
+    try {
+      await this.o.web.chat.update({ channel: job.channelId, ts: messageId, text, blocks: asKnown(blocks) });
+      return ok(undefined);
+    } catch (err) {
+      return slackFailure(err);
+    }
+  }
+
+  /** A Slack thread is the parent message's ts: nothing to create. */
+  async openThread(_job: Job, messageId: string, _name: string): Promise<ChatResult<{ threadId: string }>> {
+    return ok({ threadId: messageId });
+  }
+
+  post(job: Job, threadId: string | null, message: OutgoingMessage, idempotencyKey: string): Promise<Posted> {
+    return this.once(job, idempotencyKey, () => this.send(job, threadId, message, idempotencyKey));
+  }
+
+  private async send(job: Job, threadId: string | null, message: OutgoingMessage, key: string): Promise<Posted> {
+    const lines = [toMrkdwn(message.text), ...(message.links ?? []).map((l) => `• ${slackLink(l.url, l.label)}`)].filter(Boolean);
+    const text = `${message.mention ? `${mention(job.userId)} ` : ''}${lines.join('\n')}`;
+    const files = message.files ?? [];
+    if (files.length === 0) return this.postText(job, threadId, text, message);
+    const refused = this.refusedNow(job.channelId);
+    if (refused) return refused;
+
+    if (files.length > this.o.settings.maxFilesPerMessage) return fail('INVALID', `${files.length} files; at most ${this.o.settings.maxFilesPerMessage} per message`);
+    const big = files.find((f) => f.bytes > this.o.settings.maxFileBytes);
+    if (big) return fail('TOO_LARGE', `${big.name} is ${big.bytes} bytes`);
+    const shared = await this.once(job, `${key}:files`, async () => {
+      let ids = this.uploaded.get(key);
+      if (!ids) {
+        const up = await uploadFiles(this.o.web, files, this.o.settings.uploadTimeoutMs);
+        if (!up.ok) return up;
+        this.uploaded.set(key, (ids = up.value));
+      }
+      const r = await shareFiles(this.o.web, ids, { channelId: job.channelId, threadTs: threadId, initialComment: truncate(text, 3900) });
+      if (r.ok) this.uploaded.delete(key);
+      return r.ok ? ok({ messageId: r.value }) : r;
+    });
+    if (!shared.ok || !message.actions?.length) return shared;
+    // A file share cannot carry buttons (completeUploadExternal ignores blocks when there is a comment).
+    const buttons = await this.once(job, `${key}:actions`, () => this.postText(job, threadId, 'What next?', { actions: message.actions }));
+    return buttons.ok ? shared : buttons;
+  }
+
+  private postText(job: Job, threadId: string | null, text: string, message: Pick<OutgoingMessage, 'actions'>): Promise<Posted> {
+    const blocks = message.actions?.length
+      ? [...chunks(text).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } })), actionsBlock(message.actions, job)]
+      : undefined;
+    return this.call(() =>
+      this.o.web.chat.postMessage({
+        channel: job.channelId,
+        text: truncate(text, 39_000),
+        ...(blocks ? { blocks: asKnown(blocks) } : {}),
+        ...(threadId ? { thread_ts: threadId } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+  }
+
+  private async call(fn: () => Promise<{ ts?: string }>): Promise<Posted> {
+    try {
+      const res = await fn();
+      return res.ts ? ok({ messageId: res.ts }) : fail('TRANSIENT', 'Slack answered without a message ts');
+    } catch (err) {
+      return slackFailure(err);
+    }
+  }
+
+  /** Remembered success, joined flight, or a fresh try; a FORBIDDEN answer is explained to the requester once. */
+  private async once(job: Job, key: string, fn: () => Promise<Posted>): Promise<Posted> {
+    const done = this.posted.get(key);
+    if (done) return ok({ messageId: done });
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const attempt = fn().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, attempt);
+    const result = await attempt;
+    if (result.ok) this.remember(key, result.value.messageId);
+    else if (result.code === 'FORBIDDEN') await this.forbidden(job, result as SlackFailure);
+    return result;
+  }
+
+  private refusedNow(channelId: string): SlackFailure | undefined {
+    const r = this.refused.get(channelId);
+    if (r && this.clock.now() - r.at < refusalMemoryMs) return r.failure;
+    this.refused.delete(channelId);
+    return undefined;
+  }
+
+  private remember(key: string, messageId: string): void {
+    this.posted.set(key, messageId);
+    // Oldest first out (Map keeps insertion order).
+    for (const k of this.posted.keys()) {
+      if (this.posted.size <= this.o.settings.rememberedPosts) break;
+      this.posted.delete(k);
+    }
+  }
+
+  private async forbidden(job: Job, failure: SlackFailure): Promise<void> {
+    if (failure.slackError && channelErrors.has(failure.slackError) && !this.refusedNow(job.channelId)) {
+      this.refused.set(job.channelId, { failure, at: this.clock.now() });
+    }
+    this.o.log.warn({ jobId: job.id, channel: job.channelId, slackError: failure.slackError }, 'slack refused to post');
+    if (!this.o.onForbidden || this.warned.has(job.id)) return;
+    this.warned.add(job.id);
+    await this.o.onForbidden(job, failure).catch((err: unknown) => this.o.log.warn({ err, jobId: job.id }, 'could not tell the requester why Slack refused'));
+  }
+}

@@ -1,0 +1,206 @@
+// The environment of DESIGN §2, parsed by one zod schema. A bad value stops start-up with one line
+// naming the variable; secrets are never echoed back.
+import { z } from 'zod';
+
+/** Every tunable number in one place, units in the names (DESIGN §4.3). */
+export const defaults = {
+  host: '0.0.0.0',
+  port: 3000,
+  databaseUrl: 'sqlite:./data/stembot.db',
+  dataDir: './data',
+  kieApiUrl: 'https://api.kie.ai',
+  kieUploadUrl: 'https://kieai.redpandaai.co',
+  discordApiUrl: 'https://discord.com/api',
+  slackApiUrl: 'https://slack.com/api/',
+  logLevel: 'info',
+  /** Kie allows 20 new generation requests per 10 s per account. */
+  kieSubmitPerWindow: 20,
+  kieSubmitWindowMs: 10_000,
+  kieRequestTimeoutMs: 30_000,
+  /** Kie asks for 256 KiB at most in a callback; its payloads are a few KiB. */
+  maxCallbackBodyBytes: 256 * 1024,
+  webhookToleranceSec: 300,
+  /** The seeds recommend polling every 30 s. */
+  pollIntervalMs: 30_000,
+  /** With a PUBLIC_URL, a job that has not called back after this long is polled. */
+  callbackGraceMs: 120_000,
+  /** A job still unfinished after this long is given up with a notice. */
+  pollMaxAgeMs: 3 * 60 * 60_000,
+  pollTickMs: 1_000,
+  outboxTickMs: 250,
+  outboxLeaseMs: 5 * 60_000,
+  outboxMaxAttempts: 8,
+  outboxBaseDelayMs: 1_000,
+  outboxMaxDelayMs: 5 * 60_000,
+  outboxConcurrency: 4,
+  /** Largest stem stembot downloads at all; larger ones are linked. */
+  maxStemBytes: 200 * 1024 * 1024,
+  downloadTimeoutMs: 120_000,
+  /** Kie refuses separation input above 20 MB. */
+  maxInputBytes: 20 * 1024 * 1024,
+  playgroundMaxFileBytes: 25 * 1024 * 1024,
+  /** Stems downloaded at once for one job (each streams to its own temp file). */
+  downloadConcurrency: 4,
+  /** Jobs one person / one server may have running at once (0 = no cap). */
+  maxActivePerUser: 3,
+  maxActivePerWorkspace: 20,
+  shutdownGraceMs: 10_000,
+  httpCloseGraceMs: 2_000,
+  /**
+   * Load shedding: above this mean event-loop delay (sampled every 250 ms) requests get 503 + Retry-After
+   * (0 = off). A callback costs ~1 ms, so 100 ms means a backlog no Kie account (≤ 8 callbacks/s) causes.
+   * Under a 3× open-loop overload (npm run bench) 100 ms kept accepted callbacks' p99 under 0.5 s; 200 ms
+   * barely fired, and p99 grew by the second towards Kie's 15 s timeout as it does with no shedding at all.
+   */
+  shedEventLoopDelayMs: 100,
+  shedRetryAfterSec: 10,
+} as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { message: `${name} must be an http(s) URL` });
+
+const schema = z.object({
+  KIE_API_KEY: optionalString,
+  KIE_API_URL: url('KIE_API_URL').default(defaults.kieApiUrl),
+  KIE_UPLOAD_URL: url('KIE_UPLOAD_URL').default(defaults.kieUploadUrl),
+  KIE_WEBHOOK_HMAC_KEY: optionalString,
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || (/^https?:\/\//.test(v) && URL.canParse(v)), { message: 'must be an http(s) URL' }),
+  HOST: z.string().trim().min(1).default(defaults.host),
+  PORT: z.coerce.number().int().min(0).max(65535).default(defaults.port),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(defaults.databaseUrl)
+    .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be sqlite:<path> or postgres://…',
+    }),
+  DATA_DIR: z.string().trim().min(1).default(defaults.dataDir),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^[0-9a-fA-F]{64}$/.test(v), { message: 'must be 64 hex characters (the app’s public key)' }),
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: url('DISCORD_API_URL').default(defaults.discordApiUrl),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url('SLACK_API_URL').default(defaults.slackApiUrl),
+  DOWNLOAD_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((hosts) => hosts.every((h) => /^[a-z0-9.\-[\]:]+$/.test(h)), { message: 'must be a comma list of host[:port]' }),
+  PLAYGROUND_PASSWORD: optionalString,
+  REDIS_URL: optionalString.refine((v) => !v || (/^rediss?:\/\//.test(v) && URL.canParse(v)), { message: 'must be a redis:// or rediss:// URL' }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  kie: { apiKey?: string; apiUrl: string; uploadUrl: string; webhookHmacKey?: string };
+  /** Demo mode: no KIE_API_KEY, so the built-in simulator stands in for Kie. */
+  demo: boolean;
+  publicUrl?: string;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** Shared Kie submission limit across instances (src/cluster/); without it Postgres holds the window. */
+  redisUrl?: string;
+  dataDir: string;
+  discord: { token?: string; applicationId?: string; publicKey?: string; guildId?: string; apiUrl: string };
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  downloadAllowHosts: string[];
+  playgroundPassword?: string;
+  /** Playground is served in demo mode, or with a real key only when a password guards it. */
+  playgroundEnabled: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  tuning: Tuning;
+}
+export type Tuning = { -readonly [K in keyof typeof defaults]: (typeof defaults)[K] extends string ? string : number };
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Parse the environment. The message names the first bad variable and never echoes its value. */
+export function loadConfig(env: Record<string, string | undefined>, tuning: Partial<Tuning> = {}): ConfigResult {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    return { ok: false, message: `Invalid configuration: ${name} ${issue.message.replace(/^Invalid input: ?/, '')}` };
+  }
+  const e = parsed.data;
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
+    return { ok: false, message: 'Invalid configuration: DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set' };
+  }
+  if (e.DISCORD_PUBLIC_KEY && !e.DISCORD_TOKEN) {
+    return { ok: false, message: 'Invalid configuration: DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY (status messages and stems are posted as the bot)' };
+  }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    return {
+      ok: false,
+      message: 'Invalid configuration: SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN',
+    };
+  }
+  const demo = !e.KIE_API_KEY;
+  return {
+    ok: true,
+    config: {
+      kie: { apiKey: e.KIE_API_KEY, apiUrl: e.KIE_API_URL, uploadUrl: e.KIE_UPLOAD_URL, webhookHmacKey: e.KIE_WEBHOOK_HMAC_KEY },
+      demo,
+      publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : undefined,
+      host: e.HOST,
+      port: e.PORT,
+      databaseUrl: e.DATABASE_URL,
+      redisUrl: e.REDIS_URL,
+      dataDir: e.DATA_DIR,
+      discord: {
+        token: e.DISCORD_TOKEN,
+        applicationId: e.DISCORD_APPLICATION_ID,
+        publicKey: e.DISCORD_PUBLIC_KEY || undefined,
+        guildId: e.DISCORD_GUILD_ID,
+        apiUrl: e.DISCORD_API_URL,
+      },
+      slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL },
+      downloadAllowHosts: e.DOWNLOAD_ALLOW_HOSTS,
+      playgroundPassword: e.PLAYGROUND_PASSWORD,
+      playgroundEnabled: demo || Boolean(e.PLAYGROUND_PASSWORD),
+      logLevel: e.LOG_LEVEL,
+      tuning: { ...(defaults as unknown as Tuning), ...tuning },
+    },
+  };
+}
+
+/** Names of variables whose values must never appear in logs. */
+export const secretEnvNames = [
+  'KIE_API_KEY',
+  'KIE_WEBHOOK_HMAC_KEY',
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'PLAYGROUND_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_URL',
+] as const;

@@ -1,0 +1,95 @@
+// The core's entry points: accept commands, apply events from callbacks and polls, answer lookups.
+// Everything that talks to chat or Kie afterwards happens in the outbox worker.
+import { describeFailure } from './messages.js';
+import { newCallbackToken, newJobId } from './ids.js';
+import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
+import type { Command, Job, JobEvent, Platform } from './types.js';
+import { validateCommand } from './validate.js';
+
+export interface JobServiceOptions {
+  store: JobStore;
+  clock: Clock;
+  maxInputBytes: number;
+  /** Jobs one user / one workspace may have running at once (0 = no cap). */
+  maxActivePerUser: number;
+  maxActivePerWorkspace: number;
+  /** Called after anything enqueued outbox work, so the worker starts at once instead of at its next tick. */
+  onWork?: () => void;
+  onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
+  onSubmit?: (job: Job) => void;
+}
+
+export class JobService implements JobsApi {
+  constructor(private readonly o: JobServiceOptions) {}
+
+  async submit(command: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
+    const valid = await validateCommand(command, this.o.maxInputBytes);
+    if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
+    const { origin } = command;
+    if (this.o.maxActivePerUser > 0) {
+      const n = await this.o.store.countActive({ platform: origin.platform, userId: origin.userId });
+      if (n >= this.o.maxActivePerUser) return { ok: false, code: 'USER_CAP', message: describeFailure('USER_CAP') };
+    }
+    if (this.o.maxActivePerWorkspace > 0) {
+      const n = await this.o.store.countActive({ platform: origin.platform, workspaceId: origin.workspaceId });
+      if (n >= this.o.maxActivePerWorkspace) return { ok: false, code: 'WORKSPACE_CAP', message: describeFailure('WORKSPACE_CAP') };
+    }
+    const job = await this.o.store.createJob(
+      {
+        id: newJobId(),
+        platform: origin.platform,
+        workspaceId: origin.workspaceId,
+        channelId: origin.channelId,
+        userId: origin.userId,
+        userName: origin.userName,
+        originMeta: origin.meta ?? {},
+        kind: command.params.kind,
+        params: command.params,
+        input: command.input,
+        inputName: command.input.name,
+        callbackToken: newCallbackToken(),
+        createdAt: this.o.clock.now(),
+      },
+      ['open', 'submit'],
+    );
+    this.o.onSubmit?.(job);
+    this.o.onWork?.();
+    return { ok: true, job };
+  }
+
+  get(jobId: string): Promise<Job | undefined> {
+    return this.o.store.getJob(jobId);
+  }
+
+  listForUser(platform: Platform, userId: string, limit: number): Promise<Job[]> {
+    return this.o.store.listJobsByUser(platform, userId, limit);
+  }
+
+  async redeliver(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    const job = await this.o.store.getJob(jobId);
+    if (!job) return { ok: false, message: `There is no job \`${jobId}\`.` };
+    if (job.userId !== userId) return { ok: false, message: 'Only the person who started this job can have it delivered again.' };
+    if (job.state !== 'complete') return { ok: false, message: 'This job has not finished yet; its files will arrive when it does.' };
+    const now = this.o.clock.now();
+    await this.o.store.updateJob(job.id, { deliveryRound: job.deliveryRound + 1 }, now);
+    await this.o.store.enqueue(job.id, ['deliver'], now);
+    this.o.onWork?.();
+    return { ok: true };
+  }
+
+  /** Apply an event from a callback or a poll, in one transaction. Idempotent: a repeated or late stage changes nothing. */
+  async ingest(job: Job, raw: JobEvent, callbackNextPollAt?: number): Promise<ApplyOutcome> {
+    const event = labelSingleStem(job, raw);
+    const outcome = await this.o.store.applyEvent(job.id, event, this.o.clock.now(), callbackNextPollAt);
+    this.o.onEvent?.(job, event, outcome);
+    if (outcome.applied) this.o.onWork?.();
+    return outcome;
+  }
+}
+
+/** Kie does not say which instrument a split_stem_advanced result holds; the job knows what it asked for. */
+function labelSingleStem(job: Job, event: JobEvent): JobEvent {
+  const p = job.params;
+  if (event.stage !== 'complete' || p.kind !== 'separate' || p.mode !== 'single' || !p.stem || event.files.length !== 1) return event;
+  return { ...event, files: [{ ...event.files[0]!, label: p.stem }] };
+}

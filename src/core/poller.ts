@@ -1,0 +1,68 @@
+// Polling: the fallback when no callback comes (and the only source when PUBLIC_URL is unset). Each due
+// job is claimed by pushing its next poll forward, read through record-info, and the answer becomes the
+// same JobEvent a callback would have produced.
+import type { Clock, JobStore, KiePort } from './ports.js';
+import type { Job, JobEvent } from './types.js';
+
+export interface PollerOptions {
+  store: JobStore;
+  kie: KiePort;
+  clock: Clock;
+  ingest: (job: Job, event: JobEvent) => Promise<unknown>;
+  intervalMs: number;
+  maxAgeMs: number;
+  tickMs: number;
+  batch: number;
+  log: { warn(obj: object, msg: string): void };
+  onPoll?: (outcome: 'event' | 'pending' | 'error' | 'gave_up') => void;
+}
+
+export class Poller {
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+
+  constructor(private readonly o: PollerOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.o.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.busy;
+  }
+
+  /** One pass over due jobs; overlapping calls share the pass in progress. */
+  tick(): Promise<void> {
+    this.busy ??= this.pass().finally(() => (this.busy = null));
+    return this.busy;
+  }
+
+  private async pass(): Promise<void> {
+    const now = this.o.clock.now();
+    const due = await this.o.store.claimDuePolls(now, now + this.o.intervalMs, this.o.batch);
+    await Promise.all(due.map((job) => this.pollOne(job, now)));
+  }
+
+  private async pollOne(job: Job, now: number): Promise<void> {
+    if (now - (job.submittedAt ?? job.createdAt) > this.o.maxAgeMs) {
+      await this.o.ingest(job, { taskId: job.taskId!, source: 'stembot', stage: 'failed', code: 'POLL_GAVE_UP' });
+      this.o.onPoll?.('gave_up');
+      return;
+    }
+    const r = await this.o.kie.poll(job.kind, job.taskId!);
+    if (!r.ok) {
+      this.o.log.warn({ jobId: job.id, code: r.code, detail: r.detail }, 'poll failed; will try again');
+      this.o.onPoll?.('error');
+      return;
+    }
+    if (!r.value) {
+      this.o.onPoll?.('pending');
+      return;
+    }
+    await this.o.ingest(job, r.value);
+    this.o.onPoll?.('event');
+  }
+}

@@ -1,0 +1,180 @@
+// The neutral vocabulary of stembot. Every chat adapter converts into `Command`; every source of
+// progress (callback, poll, simulator) produces `JobEvent`. Nothing here knows a platform or a transport.
+
+export type Platform = 'playground' | 'discord' | 'slack';
+export type JobKind = 'separate' | 'add_vocals' | 'add_instrumental';
+/** `vocals` = Kie separate_vocal, `stems` = split_stem, `single` = split_stem_advanced. */
+export type SeparationMode = 'vocals' | 'stems' | 'single';
+export type KieModel = 'V4_5PLUS' | 'V5' | 'V5_5';
+
+/** Forward-only: queued → submitted → text → first → complete, or → failed from any non-terminal state. */
+export type JobState = 'queued' | 'submitted' | 'text' | 'first' | 'complete' | 'failed';
+export type Stage = 'text' | 'first' | 'complete' | 'failed';
+
+/** Where the song comes from. */
+export type AudioInput =
+  /** A public URL Kie can fetch itself. */
+  | { type: 'url'; url: string; name: string }
+  /** A track Kie generated earlier (separation only). */
+  | { type: 'kie_track'; taskId: string; audioId: string; name: string }
+  /**
+   * A file stembot holds (a playground upload, a Slack private file once fetched): re-hosted through
+   * Kie's File Upload API before submission. `path` is a local file owned by stembot.
+   */
+  | { type: 'file'; path: string; name: string; bytes: number; mimeType?: string }
+  /** A private URL that needs a credential to read (Slack `url_private`): fetched, then re-hosted. */
+  | { type: 'private_url'; url: string; name: string; authHeader?: string; bytes?: number };
+
+export interface SeparateParams {
+  kind: 'separate';
+  mode: SeparationMode;
+  /** split_stem_advanced's `stemName` (only for mode `single`). */
+  stem?: string;
+}
+export interface GenerationCommon {
+  title: string;
+  negativeTags?: string;
+  model?: KieModel;
+  styleWeight?: number;
+  weirdness?: number;
+  audioWeight?: number;
+}
+export interface AddVocalsParams extends GenerationCommon {
+  kind: 'add_vocals';
+  prompt: string;
+  style: string;
+  vocalGender?: 'm' | 'f';
+}
+export interface AddInstrumentalParams extends GenerationCommon {
+  kind: 'add_instrumental';
+  tags: string;
+}
+export type JobParams = SeparateParams | AddVocalsParams | AddInstrumentalParams;
+
+/** Who asked and where the conversation lives. `meta` carries platform facts the adapter needs later. */
+export interface Origin {
+  platform: Platform;
+  /** Discord guild, Slack team, or `local` for the playground. */
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  /** Adapter-owned data kept with the job (e.g. Discord `attachment_size_limit`). JSON-serialisable. */
+  meta?: Record<string, string | number | boolean>;
+}
+
+export interface Command {
+  origin: Origin;
+  input: AudioInput;
+  params: JobParams;
+}
+
+/** One finished audio file as Kie reports it. */
+export interface ResultFile {
+  /** Stable key within the job: `vocal`, `drums`, `track-1`… */
+  key: string;
+  /** What a person calls it: `Vocals`, `Drums`, or a track title. */
+  label: string;
+  url: string;
+  /** Kie's audioId for generated tracks (feeds a follow-up `/separate`). */
+  audioId?: string;
+  durationSec?: number;
+}
+
+/** Where an event came from: Kie's callback, a record-info poll, or stembot itself (submission refused, gave up). */
+export type JobEventSource = 'callback' | 'poll' | 'stembot';
+
+export type JobEvent =
+  | { taskId: string; source: JobEventSource; stage: 'text' | 'first'; files: ResultFile[] }
+  | { taskId: string; source: JobEventSource; stage: 'complete'; files: ResultFile[] }
+  | {
+      taskId: string;
+      source: JobEventSource;
+      stage: 'failed';
+      code: FailureCode;
+      /** Kie's numeric code when it gave one. */
+      kieCode?: number;
+      /** Kie's own words, kept for logs and shown after our sentence. */
+      detail?: string;
+    };
+
+/** Every expected failure that can reach a person. Sentences live in core/messages.ts. */
+export type FailureCode =
+  | 'KIE_INSUFFICIENT_CREDITS'
+  | 'KIE_BAD_PARAMETERS'
+  | 'KIE_CONTENT_VIOLATION'
+  | 'KIE_SOURCE_DOWNLOAD_FAILED'
+  | 'KIE_MAINTENANCE'
+  | 'KIE_SERVER_ERROR'
+  | 'KIE_UNAUTHORIZED'
+  | 'KIE_TOO_LONG'
+  | 'KIE_RATE_LIMITED'
+  | 'KIE_GENERATION_FAILED'
+  | 'KIE_UNREACHABLE'
+  | 'KIE_BAD_RESPONSE'
+  | 'POLL_GAVE_UP'
+  | 'CHAT_UNAVAILABLE'
+  | 'UPLOAD_FAILED'
+  | 'INPUT_NOT_AUDIO'
+  | 'INPUT_TOO_LARGE'
+  | 'INPUT_INVALID'
+  | 'INPUT_UNREADABLE';
+
+/** Expected failures are values (DESIGN §4.1). */
+export type Result<T, C extends string = FailureCode> =
+  | { ok: true; value: T }
+  | { ok: false; code: C; detail?: string; retryAfterMs?: number };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = <C extends string>(code: C, detail?: string, retryAfterMs?: number) =>
+  ({ ok: false, code, ...(detail !== undefined ? { detail } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }) as {
+    ok: false;
+    code: C;
+    detail?: string;
+    retryAfterMs?: number;
+  };
+
+/** A delivered file or link, remembered so a re-delivery or a restart never posts it twice. */
+export interface DeliveredFile {
+  key: string;
+  name: string;
+  as: 'attachment' | 'link' | 'skipped';
+  /** Delivery round: 0 for the first delivery, +1 for each "deliver again". */
+  round: number;
+  bytes?: number;
+  messageId?: string;
+}
+
+export interface Job {
+  id: string;
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  originMeta: Record<string, string | number | boolean>;
+  kind: JobKind;
+  params: JobParams;
+  input: AudioInput;
+  /** Human name of the input, e.g. the attachment's file name. */
+  inputName: string;
+  /** Kie's taskId once submitted. */
+  taskId: string | null;
+  /** Unguessable per-job secret in the callback URL (≥128 bits, base64url). */
+  callbackToken: string;
+  state: JobState;
+  /** Final results, once complete. */
+  files: ResultFile[];
+  failure: { code: FailureCode; kieCode?: number; detail?: string } | null;
+  statusMessageId: string | null;
+  threadId: string | null;
+  delivered: DeliveredFile[];
+  /** Bumped by "deliver again" so the same files may be posted once more. */
+  deliveryRound: number;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  finishedAt: number | null;
+  lastCallbackAt: number | null;
+  nextPollAt: number | null;
+}

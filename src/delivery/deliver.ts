@@ -1,0 +1,123 @@
+// The `deliver` step: download every result file (guarded, streamed to temp files) and post them into the
+// job's thread — attachments where they fit, links where they don't. Safe to run again: files recorded as
+// delivered are skipped, and each batch's idempotency key is derived from its contents.
+import type { Action, ChatPort, JobStore, LocalFile, OutgoingMessage } from '../core/ports.js';
+import type { DeliveredFile, Job, ResultFile } from '../core/types.js';
+import type { Downloaded, Downloader } from './downloader.js';
+import { extensionFor, fileNameFor, mimeFor, songTitle } from './naming.js';
+import type { StepResult } from './step.js';
+
+export interface DeliverDeps {
+  store: JobStore;
+  downloader: Downloader;
+  now: () => number;
+  maxStemBytes: number;
+  downloadConcurrency: number;
+}
+
+type Fetched =
+  | { file: ResultFile; as: 'attachment'; local: Downloaded; name: string }
+  | { file: ResultFile; as: 'link'; name: string; why: 'too_large' | 'unavailable' }
+  | { file: ResultFile; as: 'skipped'; name: string; why: string };
+
+const mib = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MiB`;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+function followUps(job: Job): Action[] {
+  if (job.kind !== 'separate') {
+    return job.files
+      .filter((f) => f.audioId && job.taskId)
+      .slice(0, 4)
+      .map((f, i) => ({ id: 'separate_track', label: job.files.length > 1 ? `Separate stems (take ${i + 1})` : 'Separate stems', jobId: job.id, taskId: job.taskId!, audioId: f.audioId! }));
+  }
+  return job.params.kind === 'separate' && job.params.mode === 'vocals' ? [{ id: 'split_stems', label: 'Split into 12 stems', jobId: job.id }] : [];
+}
+
+export async function deliver(deps: DeliverDeps, chat: ChatPort, job: Job, lastAttempt: boolean): Promise<StepResult> {
+  const round = job.deliveryRound;
+  const keyBase = `${job.id}:r${round}`;
+  if (job.files.length === 0) {
+    const r = await chat.post(job, job.threadId || null, { text: 'Kie finished, but it returned no audio files for this song.', mention: true }, `${keyBase}:empty`);
+    return r.ok ? { ok: true } : { ok: false, retry: true, error: r.code, retryAfterMs: r.retryAfterMs };
+  }
+  const done = new Set(job.delivered.filter((d) => d.round === round).map((d) => d.key));
+  const pending = job.files.filter((f) => !done.has(f.key));
+  if (pending.length === 0) return { ok: true };
+
+  const limits = chat.limits(job);
+  const cap = Math.min(limits.maxFileBytes, deps.maxStemBytes);
+  const fetched: Fetched[] = await mapLimit(pending, deps.downloadConcurrency, async (file): Promise<Fetched> => {
+    const r = await deps.downloader.download(file.url, { maxBytes: cap });
+    if (r.ok) return { file, as: 'attachment', local: r.value, name: fileNameFor(job, file, extensionFor(file.url, r.value.contentType)) };
+    const name = fileNameFor(job, file, extensionFor(file.url));
+    if (r.code === 'TOO_LARGE') return { file, as: 'link', name, why: 'too_large' };
+    if (r.code === 'BLOCKED') return { file, as: 'skipped', name, why: r.detail ?? 'address not allowed' };
+    return { file, as: 'link', name, why: 'unavailable' };
+  });
+  try {
+    // A download that failed for a passing reason is retried with the whole step, unless this is the last try.
+    const transient = fetched.filter((f) => f.as === 'link' && f.why === 'unavailable');
+    if (transient.length > 0 && !lastAttempt) return { ok: false, retry: true, error: `download failed: ${transient.map((f) => f.file.key).join(', ')}` };
+    return await post(deps, chat, job, keyBase, fetched, limits.maxFilesPerMessage, cap, round);
+  } finally {
+    await Promise.all(fetched.map((f) => (f.as === 'attachment' ? f.local.cleanup() : undefined)));
+  }
+}
+
+async function post(deps: DeliverDeps, chat: ChatPort, job: Job, keyBase: string, fetched: Fetched[], perMessage: number, cap: number, round: number): Promise<StepResult> {
+  const attachments = fetched.filter((f) => f.as === 'attachment');
+  const rest = fetched.filter((f) => f.as !== 'attachment');
+  const batches: (typeof attachments)[] = [];
+  for (let i = 0; i < attachments.length; i += perMessage) batches.push(attachments.slice(i, i + perMessage));
+  const actions = followUps(job);
+  const total = job.files.length;
+  const noun = job.kind === 'separate' ? 'stem' : 'track';
+  const messages: { msg: OutgoingMessage; key: string; records: DeliveredFile[] }[] = batches.map((batch, i) => ({
+    key: `${keyBase}:${batch.map((b) => b.file.key).join(',')}`,
+    msg: {
+      text:
+        i === 0
+          ? `**${songTitle(job)}** — ${total} ${noun}${total === 1 ? '' : 's'} for ${job.userName}${batches.length > 1 ? ` (part 1 of ${batches.length})` : ''}`
+          : `**${songTitle(job)}** — part ${i + 1} of ${batches.length}`,
+      files: batch.map((b): LocalFile => ({ path: b.local.path, name: b.name, bytes: b.local.bytes, mimeType: mimeFor(b.name.split('.').pop()!) })),
+    },
+    records: batch.map((b) => ({ key: b.file.key, name: b.name, as: 'attachment', bytes: b.local.bytes, round })),
+  }));
+  if (rest.length > 0) {
+    const links = rest.filter((f) => f.as === 'link').map((f) => ({ label: f.name, url: f.file.url }));
+    const lines: string[] = [];
+    if (rest.some((f) => f.as === 'link' && f.why === 'too_large')) lines.push(`Too large to attach here (limit ${mib(cap)}) — download ${links.length === 1 ? 'it' : 'them'} from Kie; links last about 14 days:`);
+    if (rest.some((f) => f.as === 'link' && f.why === 'unavailable')) lines.push('stembot could not fetch some files after several tries; here are Kie’s links instead:');
+    for (const s of rest) if (s.as === 'skipped') lines.push(`${s.name} could not be fetched: Kie gave an address stembot may not download from (${s.why}).`);
+    messages.push({
+      key: `${keyBase}:links:${rest.map((f) => f.file.key).join(',')}`,
+      msg: { text: lines.join('\n'), links },
+      records: rest.map((f) => ({ key: f.file.key, name: f.name, as: f.as === 'skipped' ? 'skipped' : 'link', round })),
+    });
+  }
+  if (actions.length > 0 && messages.length > 0) messages[messages.length - 1]!.msg.actions = actions;
+  for (const m of messages) {
+    let r = await chat.post(job, job.threadId || null, m.msg, m.key);
+    if (!r.ok && r.code === 'TOO_LARGE' && m.msg.files?.length) {
+      // The platform refused what its own limit allowed (a server lost its boost, say): link them instead.
+      const links = m.records.map((d) => ({ label: d.name, url: job.files.find((f) => f.key === d.key)!.url }));
+      m.records = m.records.map((d) => ({ ...d, as: 'link' as const }));
+      r = await chat.post(job, job.threadId || null, { text: 'These were too large to attach here — download them from Kie; links last about 14 days:', links, ...(m.msg.actions ? { actions: m.msg.actions } : {}) }, `${m.key}:links`);
+    }
+    if (!r.ok) return { ok: false, retry: r.code === 'RATE_LIMITED' || r.code === 'TRANSIENT', error: `chat: ${r.code}${r.detail ? ` ${r.detail}` : ''}`, retryAfterMs: r.retryAfterMs };
+    await deps.store.addDelivered(job.id, m.records.map((d) => ({ ...d, messageId: r.value.messageId })), deps.now());
+  }
+  return { ok: true };
+}

@@ -1,0 +1,114 @@
+// Downloads a stem to a temp file: streamed (never whole in memory), size-capped, timed out, redirects
+// re-checked, and only from public https hosts unless allow-listed (see address-guard.ts).
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { Result } from '../core/types.js';
+import { AllowList, checkUrlSyntax, guardedLookup } from './address-guard.js';
+
+export type DownloadError = 'BLOCKED' | 'TOO_LARGE' | 'HTTP_ERROR' | 'NETWORK';
+export interface Downloaded {
+  path: string;
+  bytes: number;
+  contentType: string;
+  /** Removes the temp file and its folder. */
+  cleanup(): Promise<void>;
+}
+
+export interface DownloaderOptions {
+  allowHosts: string[];
+  timeoutMs: number;
+  /** For tests: replaces both agents. */
+  dispatcher?: Dispatcher;
+  tmpDir?: string;
+  maxRedirects?: number;
+}
+
+class TooLarge extends Error {}
+
+export class Downloader {
+  private readonly allow: AllowList;
+  private readonly publicAgent: Dispatcher;
+  private readonly allowedAgent: Dispatcher;
+
+  constructor(private readonly o: DownloaderOptions) {
+    this.allow = new AllowList(o.allowHosts);
+    this.publicAgent = o.dispatcher ?? new Agent({ connect: { lookup: guardedLookup as never }, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    this.allowedAgent = o.dispatcher ?? new Agent({ headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+  }
+
+  allowHost(host: string): void {
+    this.allow.add(host);
+  }
+
+  /** Cheap pre-check usable on the hot path (no DNS). */
+  checkUrl(raw: string) {
+    return checkUrlSyntax(raw, this.allow);
+  }
+
+  async download(raw: string, opts: { maxBytes: number; headers?: Record<string, string> }): Promise<Result<Downloaded, DownloadError>> {
+    let url = raw;
+    for (let hop = 0; hop <= (this.o.maxRedirects ?? 3); hop++) {
+      const verdict = this.checkUrl(url);
+      if (!verdict.ok) return { ok: false, code: 'BLOCKED', detail: verdict.reason };
+      const parsed = new URL(url);
+      const dispatcher = this.allow.allows(parsed) ? this.allowedAgent : this.publicAgent;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, { dispatcher, headers: opts.headers, signal: AbortSignal.timeout(this.o.timeoutMs) });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+        if (err.code === 'ESSRF' || err.cause?.code === 'ESSRF') return { ok: false, code: 'BLOCKED', detail: (err.cause ?? err).message };
+        return { ok: false, code: 'NETWORK', detail: err.message };
+      }
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+        await res.body.dump();
+        // Credentials never follow a redirect to another host.
+        if (opts.headers && new URL(String(res.headers.location), url).host !== parsed.host) opts = { maxBytes: opts.maxBytes };
+        url = new URL(String(res.headers.location), url).toString();
+        continue;
+      }
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        return { ok: false, code: 'HTTP_ERROR', detail: `HTTP ${res.statusCode}` };
+      }
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        await res.body.destroy();
+        return { ok: false, code: 'TOO_LARGE', detail: `${declared} bytes` };
+      }
+      return this.save(res, opts.maxBytes, String(res.headers['content-type'] ?? 'application/octet-stream'));
+    }
+    return { ok: false, code: 'HTTP_ERROR', detail: 'too many redirects' };
+  }
+
+  private async save(res: Dispatcher.ResponseData, maxBytes: number, contentType: string): Promise<Result<Downloaded, DownloadError>> {
+    const dir = await mkdtemp(join(this.o.tmpDir ?? tmpdir(), 'stembot-'));
+    const path = join(dir, 'file');
+    const cleanup = () => rm(dir, { recursive: true, force: true });
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        cb(bytes > maxBytes ? new TooLarge() : null, chunk);
+      },
+    });
+    try {
+      await pipeline(res.body, counter, createWriteStream(path));
+      return { ok: true, value: { path, bytes, contentType, cleanup } };
+    } catch (e) {
+      await cleanup();
+      if (e instanceof TooLarge) return { ok: false, code: 'TOO_LARGE', detail: `over ${maxBytes} bytes` };
+      return { ok: false, code: 'NETWORK', detail: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.o.dispatcher) return;
+    await Promise.all([this.publicAgent.close(), this.allowedAgent.close()]);
+  }
+}

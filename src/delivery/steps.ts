@@ -1,0 +1,108 @@
+// The small outbox steps: open the conversation, submit to Kie, keep the status message current, and
+// explain a failure. `deliver` has its own file.
+import { describeFailure, kindLabels } from '../core/messages.js';
+import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
+import { statusView } from '../core/status-view.js';
+import type { FailureCode, Job, JobEvent, Result } from '../core/types.js';
+import type { Downloader } from './downloader.js';
+import type { StepResult } from './step.js';
+
+export interface StepDeps {
+  store: JobStore;
+  kie: KiePort;
+  downloader: Downloader;
+  now: () => number;
+  callbackUrlFor: (token: string) => string;
+  /** When to poll first after submission (later when callbacks are expected). */
+  firstPollDelayMs: number;
+  maxInputBytes: number;
+  ingest: (job: Job, event: JobEvent) => Promise<unknown>;
+}
+
+const chatFail = (code: string, retryAfterMs?: number, detail?: string): StepResult => ({
+  ok: false,
+  retry: code === 'RATE_LIMITED' || code === 'TRANSIENT',
+  error: `chat: ${code}${detail ? ` ${detail}` : ''}`,
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+});
+
+export async function openConversation(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
+  let messageId = job.statusMessageId;
+  if (!messageId) {
+    const r = await chat.postStatus(job, statusView(job, d.now()));
+    if (!r.ok) return chatFail(r.code, r.retryAfterMs, r.detail);
+    messageId = r.value.messageId;
+    await d.store.updateJob(job.id, { statusMessageId: messageId }, d.now());
+  }
+  if (job.threadId !== null) return { ok: true };
+  const name = `${kindLabels[job.kind]}: ${job.inputName}`.slice(0, 100);
+  const t = await chat.openThread(job, messageId, name);
+  if (t.ok) {
+    await d.store.updateJob(job.id, { threadId: t.value.threadId }, d.now());
+    return { ok: true };
+  }
+  if (t.code === 'RATE_LIMITED' || t.code === 'TRANSIENT') return chatFail(t.code, t.retryAfterMs, t.detail);
+  // No thread possible (permission, forum channel): reply in the channel, and say so once.
+  await d.store.updateJob(job.id, { threadId: '' }, d.now());
+  const note = await chat.post(job, null, { text: 'I could not open a thread here, so results for this job will arrive in this channel.' }, `${job.id}:nothread`);
+  return note.ok ? { ok: true } : chatFail(note.code, note.retryAfterMs, note.detail);
+}
+
+export async function refreshStatus(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
+  const view = statusView(job, d.now());
+  if (job.statusMessageId) {
+    const r = await chat.editStatus(job, job.statusMessageId, view);
+    return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+  }
+  const r = await chat.postStatus(job, view);
+  if (!r.ok) return chatFail(r.code, r.retryAfterMs, r.detail);
+  await d.store.updateJob(job.id, { statusMessageId: r.value.messageId }, d.now());
+  return { ok: true };
+}
+
+export async function notifyFailure(_d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
+  const f = job.failure;
+  const text = `**${kindLabels[job.kind]} failed** for ${job.inputName}. ${f ? describeFailure(f.code, f.detail) : 'Something went wrong.'}`;
+  const r = await chat.post(job, job.threadId || null, { text, mention: true }, `${job.id}:failure`);
+  return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+}
+
+// Kie failures that may pass on their own: retried with backoff before the job is failed.
+const transientKie = new Set<FailureCode>(['KIE_UNREACHABLE', 'KIE_RATE_LIMITED', 'KIE_SERVER_ERROR', 'KIE_MAINTENANCE', 'KIE_BAD_RESPONSE', 'UPLOAD_FAILED']);
+
+async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: KieSource } | { ok: false; code: FailureCode; detail?: string }> {
+  const input = job.input;
+  if (input.type === 'url') return { ok: true, source: { audioUrl: input.url } };
+  if (input.type === 'kie_track') return { ok: true, source: { taskId: input.taskId, audioId: input.audioId } };
+  let local = { path: input.type === 'file' ? input.path : '', cleanup: async () => {} };
+  if (input.type === 'private_url') {
+    const got = await d.downloader.download(input.url, { maxBytes: d.maxInputBytes, ...(input.authHeader ? { headers: { authorization: input.authHeader } } : {}) });
+    if (!got.ok) return { ok: false, code: got.code === 'TOO_LARGE' ? 'INPUT_TOO_LARGE' : got.code === 'BLOCKED' ? 'INPUT_UNREADABLE' : 'UPLOAD_FAILED', detail: got.detail };
+    local = got.value;
+  }
+  try {
+    const up = await d.kie.uploadFile({ path: local.path, name: input.name, ...(input.type === 'file' && input.mimeType ? { mimeType: input.mimeType } : {}) });
+    if (!up.ok) return { ok: false, code: up.code === 'KIE_UNREACHABLE' ? 'UPLOAD_FAILED' : up.code, detail: up.detail };
+    // Remember the hosted copy so a retried submission does not upload again.
+    await d.store.updateJob(job.id, { input: { type: 'url', url: up.value.downloadUrl, name: input.name } }, d.now());
+    return { ok: true, source: { audioUrl: up.value.downloadUrl } };
+  } finally {
+    await local.cleanup();
+  }
+}
+
+export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): Promise<StepResult> {
+  if (job.taskId || job.state !== 'queued') return { ok: true };
+  const src = await sourceFor(d, job);
+  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken)) : src;
+  if (r.ok) {
+    const now = d.now();
+    await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
+    return { ok: true };
+  }
+  if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
+  // A private file's credential (e.g. the Slack bot token) is not kept once the job has failed.
+  if (job.input.type === 'private_url') await d.store.updateJob(job.id, { input: { type: 'private_url', url: job.input.url, name: job.input.name } }, d.now());
+  await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code: r.code, ...(r.detail ? { detail: r.detail } : {}) });
+  return { ok: true };
+}

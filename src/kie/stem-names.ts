@@ -1,0 +1,24 @@
+// split_stem_advanced's `stemName` enum (98 names), in Kie's own order so autocomplete shows the common
+// parts first. Kie's pages describe it only as "~100 names such as Lead Vocal, Drum Kit, Piano"; this list
+// is the enum published on docs.sunoapi.org/suno-api/separate-vocals-from-music (Kie's sibling service,
+// same backend), found verbatim in several independent client libraries. Note that Kie says
+// "String Section" and "Brass Section", not "Strings" / "Brass". Kie is the authority: the request schema
+// accepts any short name, so a name Kie adds later still works before this list catches up.
+export const ADVANCED_STEM_NAMES = [
+  'Lead Vocal', 'Drum Kit', 'Kick', 'Snare', 'Risers', 'Bass', 'Backing Vocals', 'Piano',
+  'Electric Guitar', 'Percussion', 'String Section', 'Synth', 'Acoustic Guitar', 'Sound Effects',
+  'Synth Pad', 'Synth Bass', 'Guitar', 'Brass Section', 'Organ', 'Electronic Drum Kit',
+  'Lead Electric Guitar', 'Synth Keys', 'Rhythm Electric Guitar', 'Electric Piano', 'Upright Bass',
+  'Keyboards', 'Distorted Electric Guitar', 'Synth Strings', 'Synth Lead', 'Woodwinds',
+  'Rhythm Acoustic Guitar', 'Flute', 'Harp', 'Tambourine', 'Trumpet', 'Arpeggiator', 'Accordion',
+  'Fiddle', 'Pedal Steel Guitar', 'Synth Voice', 'Violin', 'Digital Piano', 'Synth Brass', 'Mandolin',
+  'Choir', 'Banjo', 'Bells', 'Clarinet', 'Tenor Saxophone', 'Trombone', 'Shaker', 'French Horn',
+  'Glockenspiel', 'Electric Bass', 'Cello', 'Timpani', 'Harmonica', 'Marimba', 'Vibraphone',
+  'Lap Steel Guitar', 'Saxophone', 'Orchestra', 'Horns', 'Cymbals', 'Hand Clap', 'Oboe', 'Celesta',
+  'Congas', 'Drone', 'Alto Saxophone', 'Double Bass', 'Ukulele', 'Harpsichord', 'Baritone Saxophone',
+  'Xylophone', 'Tuba', 'Bass Guitar', 'Whistle', 'Lead Guitar', 'Rhodes', '808', 'Bongos', 'Bassoon',
+  'Cowbell', 'Viola', 'Sitar', 'Steel Drums', 'Piccolo', 'Theremin', 'Bagpipes', 'Hi-Hat', 'Music Box',
+  'Melodica', 'Tabla', 'Koto', 'Djembe', 'Taiko', 'Didgeridoo',
+] as const;
+
+export type AdvancedStemName = (typeof ADVANCED_STEM_NAMES)[number];

@@ -1,0 +1,104 @@
+// The stem vocabulary: Kie names a stem `drums_url` in callbacks and `drumsUrl` in record-info; the rest of
+// stembot only ever sees the stable key (`drums`) and the label a musician reads (`Drums`).
+// Sources: ../../../shared/seeds/separation-callbacks-split-stem.txt, audio-separation-callbacks-current.txt
+// and kie-api.md "Polling" (record-info also carries `pianoUrl`, which no callback page shows).
+import type { ResultFile } from '../core/types.js';
+
+export interface StemDef {
+  key: string;
+  label: string;
+  snake: string;
+  camel: string;
+}
+
+const def = (key: string, label: string, camel: string): StemDef => ({ key, label, snake: `${key}_url`, camel });
+
+/** Known stems in display order (what a musician expects first comes first). */
+export const STEMS: readonly StemDef[] = [
+  def('vocal', 'Vocals', 'vocalUrl'),
+  def('instrumental', 'Instrumental', 'instrumentalUrl'),
+  def('backing_vocals', 'Backing Vocals', 'backingVocalsUrl'),
+  def('drums', 'Drums', 'drumsUrl'),
+  def('bass', 'Bass', 'bassUrl'),
+  def('guitar', 'Guitar', 'guitarUrl'),
+  def('piano', 'Piano', 'pianoUrl'),
+  def('keyboard', 'Keyboard', 'keyboardUrl'),
+  def('percussion', 'Percussion', 'percussionUrl'),
+  def('strings', 'Strings', 'stringsUrl'),
+  def('synth', 'Synth', 'synthUrl'),
+  def('fx', 'FX', 'fxUrl'),
+  def('brass', 'Brass', 'brassUrl'),
+  def('woodwinds', 'Woodwinds', 'woodwindsUrl'),
+];
+
+/** `origin_url` / `originUrl` is the input Kie separated, never a stem. */
+const ORIGIN_KEYS = new Set(['origin_url', 'originUrl']);
+const KNOWN_KEYS = new Set(STEMS.flatMap((s) => [s.snake, s.camel]));
+
+const usable = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+/** `lead_guitar_url` / `leadGuitarUrl` → `lead_guitar`; anything else → null. */
+function unknownStemKey(field: string): string | null {
+  const m = /^(.+?)(_url|Url)$/.exec(field);
+  if (!m) return null;
+  return m[1]!.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+const titleCase = (key: string) => key.split('_').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' ');
+
+/**
+ * Stems from a callback's `vocal_separation_info` (snake_case) or record-info's `response` (camelCase).
+ * Empty and null URLs are dropped (Kie: "some instrument separation results may be empty"). A `*_url` key we
+ * do not know yet is kept after the known ones rather than silently lost.
+ */
+export function stemFilesFromRecord(info: Record<string, unknown>): ResultFile[] {
+  const files: ResultFile[] = [];
+  for (const s of STEMS) {
+    const url = usable(info[s.snake]) ? info[s.snake] : info[s.camel];
+    if (usable(url)) files.push({ key: s.key, label: s.label, url: url.trim() });
+  }
+  for (const [field, value] of Object.entries(info)) {
+    if (KNOWN_KEYS.has(field) || ORIGIN_KEYS.has(field) || !usable(value)) continue;
+    const key = unknownStemKey(field);
+    if (key && !files.some((f) => f.key === key)) files.push({ key, label: titleCase(key), url: value.trim() });
+  }
+  return files;
+}
+
+/** The known stem whose label (or key) matches Kie's `stem_type_group_name`, e.g. "Backing Vocals". */
+export function stemByName(name: string): StemDef | undefined {
+  const n = name.trim().toLowerCase();
+  return STEMS.find((s) => s.label.toLowerCase() === n || s.key === n.replace(/\s+/g, '_'));
+}
+
+export interface OriginDataEntry {
+  audio_url?: string | null;
+  stem_type_group_name?: string | null;
+  duration?: number | null;
+}
+
+/** Stems from record-info's `originData[]`, used when the camelCase URL fields are absent. */
+export function stemFilesFromOriginData(entries: readonly OriginDataEntry[]): ResultFile[] {
+  const files: ResultFile[] = [];
+  entries.forEach((e, i) => {
+    if (!usable(e.audio_url)) return;
+    const name = e.stem_type_group_name?.trim() || `Stem ${i + 1}`;
+    const known = stemByName(name);
+    const key = known?.key ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+    const file: ResultFile = { key: key || `stem-${i + 1}`, label: known?.label ?? name, url: e.audio_url.trim() };
+    if (typeof e.duration === 'number' && Number.isFinite(e.duration) && e.duration >= 0) file.durationSec = e.duration;
+    files.push(file);
+  });
+  return files;
+}
+
+/**
+ * split_stem_advanced isolates one instrument, but neither its callback nor record-info says which one
+ * (the name lives only in the request). The caller, which knows the job's `stem`, labels a single result.
+ */
+export function labelSingleStem(files: ResultFile[], stemName: string): ResultFile[] {
+  const [only] = files;
+  return files.length === 1 && only ? [{ ...only, label: stemName }] : files;
+}
+
+export { ADVANCED_STEM_NAMES, type AdvancedStemName } from './stem-names.js';

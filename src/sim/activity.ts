@@ -1,0 +1,69 @@
+// Everything the simulator does later (a scheduled stage, a callback in flight, a retry) is counted here,
+// so `control.close()` can stop it all and `control.settled()` can tell a benchmark when the work is done.
+import type { SetTimer } from './options.js';
+
+export class Activity {
+  private readonly cancels = new Set<() => void>();
+  private busy = 0;
+  private waiters: (() => void)[] = [];
+  private abort = new AbortController();
+
+  constructor(private readonly setTimer: SetTimer) {}
+
+  /** Aborted by `stopAll()`: in-flight callbacks pass it to undici. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Runs `fn` after `ms` unless stopped first. */
+  later(ms: number, fn: () => void): void {
+    this.busy++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.cancels.delete(cancel);
+      this.release();
+    };
+    const cancelTimer = this.setTimer(() => {
+      if (done) return;
+      try {
+        fn();
+      } finally {
+        finish();
+      }
+    }, ms);
+    const cancel = () => {
+      cancelTimer();
+      finish();
+    };
+    this.cancels.add(cancel);
+  }
+
+  /** Counts a promise as outstanding work until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.busy++;
+    return work.finally(() => this.release());
+  }
+
+  /** Resolves once no timer is pending and no tracked work is outstanding. */
+  settled(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Cancels every pending timer and aborts in-flight requests; a fresh signal serves later work. */
+  stopAll(): void {
+    for (const cancel of [...this.cancels]) cancel();
+    this.abort.abort();
+    this.abort = new AbortController();
+  }
+
+  private release(): void {
+    this.busy--;
+    if (this.busy > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

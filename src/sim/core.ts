@@ -1,0 +1,155 @@
+// The simulator's state and its one write path, `submit`: rate limit, credits, scenario choice, task
+// creation, timeline. Routes stay thin; the control object reads from here.
+import { randomBytes } from 'node:crypto';
+import { Activity } from './activity.js';
+import { CallbackSender, type CallbackLogEntry } from './callbacks.js';
+import { fail, ok, type Envelope } from './envelope.js';
+import { ReadLimiter, SubmitLimiter } from './limits.js';
+import { defaultTimer, settingsFrom, simDefaults, type SimulatorOptions, type SimulatorSettings, type TaskKind } from './options.js';
+import { generatedTracks, stemFiles, type ResultInput } from './results.js';
+import { resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
+import { TaskStore, type SimTask } from './tasks.js';
+import { buildTimeline, playTimeline } from './timeline.js';
+import { UploadStore } from './uploads.js';
+
+export interface SubmitRequest {
+  kind: TaskKind;
+  params: Record<string, unknown>;
+  callBackUrl: string;
+  apiKey: string;
+  baseUrl: string;
+  /** Where a person may have asked for a scenario: the audio URL and the title. */
+  hint: { url?: string; title?: string };
+}
+
+export interface SimLogger {
+  info(obj: object, msg: string): void;
+}
+
+export class SimCore {
+  settings: SimulatorSettings;
+  readonly clock: () => number;
+  readonly activity: Activity;
+  readonly tasks = new TaskStore();
+  readonly uploads: UploadStore;
+  readonly limiter: SubmitLimiter;
+  readonly sender: CallbackSender;
+  logger?: SimLogger;
+  credits: number;
+  private scripts: ScenarioInput[] = [];
+  private readonly reads: ReadLimiter;
+  private alternate = 0;
+  private base: SimulatorOptions['publicBaseUrl'];
+
+  constructor(readonly opts: SimulatorOptions) {
+    this.settings = settingsFrom(opts);
+    this.clock = opts.clock ?? Date.now;
+    this.activity = new Activity(opts.setTimer ?? defaultTimer);
+    this.credits = opts.credits ?? simDefaults.credits;
+    this.reads = new ReadLimiter(opts.recordInfoPerSecond);
+    this.base = opts.publicBaseUrl;
+    this.uploads = new UploadStore(opts.maxStoredUploadBytes ?? simDefaults.maxStoredUploadBytes);
+    this.limiter = new SubmitLimiter(() => ({
+      perWindow: opts.submitPerWindow ?? simDefaults.submitPerWindow,
+      windowMs: opts.submitWindowMs ?? simDefaults.submitWindowMs,
+    }));
+    this.sender = new CallbackSender({
+      activity: this.activity,
+      clock: this.clock,
+      settings: () => this.settings,
+      dispatcher: opts.dispatcher,
+      onAttempt: (e: CallbackLogEntry) =>
+        this.logger?.info({ taskId: e.taskId, stage: e.stage, status: e.status, attempt: e.attempt, lost: e.lost ?? false }, 'kie-sim callback'),
+    });
+  }
+
+  setPublicBaseUrl(url: string | (() => string | undefined) | undefined): void {
+    this.base = url;
+  }
+
+  /** The configured public base, else the one the request arrived on. */
+  baseUrl(fromRequest: string): string {
+    const configured = typeof this.base === 'function' ? this.base() : this.base;
+    return (configured || fromRequest).replace(/\/+$/, '');
+  }
+
+  scriptNext(input: ScenarioInput): void {
+    this.scripts.push(input);
+  }
+
+  costOf(kind: TaskKind): number {
+    return this.opts.creditCosts?.[kind] ?? simDefaults.creditCosts[kind];
+  }
+
+  submit(req: SubmitRequest): { status: number; body: Envelope<{ taskId: string }>; retryAfterSec?: number } {
+    const now = this.clock();
+    if (!this.limiter.admit(req.apiKey, now)) {
+      const { submitPerWindow = simDefaults.submitPerWindow, submitWindowMs = simDefaults.submitWindowMs } = this.opts;
+      return {
+        status: 429,
+        body: fail(429, `Rate limited: too many requests (at most ${submitPerWindow} per ${submitWindowMs / 1000} s)`),
+        retryAfterSec: Math.max(1, Math.ceil(this.limiter.retryAfterMs(req.apiKey, now) / 1000)),
+      };
+    }
+    const cost = this.costOf(req.kind);
+    if (this.credits < cost) {
+      return { status: 200, body: fail(this.settings.insufficientCreditsCode, 'The current credits are insufficient. Please top up.') };
+    }
+    this.limiter.record(req.apiKey, now);
+    this.credits -= cost;
+    const task = this.createTask(req, now);
+    this.tasks.add(task);
+    playTimeline(task, { activity: this.activity, clock: this.clock, settings: () => this.settings, sender: this.sender });
+    this.logger?.info({ taskId: task.id, kind: task.kind, scenario: task.scenario.name }, 'kie-sim task accepted');
+    return { status: 200, body: ok({ taskId: task.id }) };
+  }
+
+  private createTask(req: SubmitRequest, now: number): SimTask {
+    const family: Family = req.kind === 'add_vocals' || req.kind === 'add_instrumental' ? 'generation' : 'separation';
+    // FIFO script first, then what the person asked for in the URL or title, then the default.
+    const scenario = resolveScenario(this.scripts.shift() ?? scenarioFromInput(req.hint) ?? this.settings.defaultScenario, family);
+    const id = randomBytes(16).toString('hex');
+    const input: ResultInput = { id, kind: req.kind, params: req.params, baseUrl: req.baseUrl, createdAt: now, scenario, settings: this.settings };
+    const tracks = family === 'generation' ? generatedTracks(input) : [];
+    return {
+      id,
+      kind: req.kind,
+      family,
+      params: req.params,
+      callBackUrl: req.callBackUrl,
+      apiKey: req.apiKey,
+      baseUrl: req.baseUrl,
+      createdAt: now,
+      scenario,
+      infoKey: scenario.infoKey ?? this.nextInfoKey(),
+      timeline: buildTimeline(scenario, this.settings.speed),
+      progress: 'pending',
+      files: family === 'separation' ? stemFiles(input) : tracks.map((t) => t.file),
+      tracks,
+    };
+  }
+
+  private nextInfoKey(): InfoKey {
+    if (this.settings.infoKey !== 'alternate') return this.settings.infoKey;
+    return this.alternate++ % 2 === 0 ? 'vocal_separation_info' : 'vocal_removal_info';
+  }
+
+  /** Kie's 3 reads per second per task, when configured. */
+  readAllowed(taskId: string): boolean {
+    return this.reads.allow(taskId, this.clock());
+  }
+
+  /** Back to the state of construction: no tasks, timers, scripts, logs or uploads; full credits. */
+  reset(): void {
+    this.activity.stopAll();
+    this.tasks.clear();
+    this.sender.clear();
+    this.uploads.clear();
+    this.limiter.reset();
+    this.reads.reset();
+    this.scripts = [];
+    this.alternate = 0;
+    this.credits = this.opts.credits ?? simDefaults.credits;
+    this.settings = settingsFrom(this.opts);
+  }
+}

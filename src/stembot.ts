@@ -1,0 +1,168 @@
+// Composition: config → store → core → Fastify app → (after listen) Kie, outbox worker, poller.
+// Kie's client and the workers start after `listen` because in demo mode the simulator lives on this
+// very server and its address is known only then.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Config } from './config.js';
+import { JobService } from './core/job-service.js';
+import type { Poller } from './core/poller.js';
+import { systemClock, type ChatPorts, type Clock, type JobStore, type KiePort } from './core/ports.js';
+import { Downloader } from './delivery/downloader.js';
+import type { OutboxWorker } from './delivery/outbox-worker.js';
+import type { KieClient } from './kie/client.js';
+import { createBackground, createKie } from './background.js';
+import { callbackRoute } from './http/callback-route.js';
+import { installErrorHandler } from './http/errors.js';
+import { loadShedding } from './http/load-shedding.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { createLogger, type Logger } from './ops/logger.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { openStore } from './store/open.js';
+import { mountPlayground } from './chat/playground/mount.js';
+import { mountSimulator, type MountedSimulator } from './sim/mount.js';
+import type { ChatAdapter } from './chat/adapter.js';
+import { mountSlack } from './chat/slack/mount.js';
+import { mountDiscord } from './chat/discord/mount.js';
+
+export interface StembotOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra or replacement chat ports (tests, other adapters). */
+  chat?: ChatPorts;
+  /** Replace Kie entirely (unit tests). */
+  kie?: KiePort;
+  /** Start without the outbox worker (crash-safety tests stop "between the 200 and delivery"). */
+  worker?: boolean;
+  collectDefaultMetrics?: boolean;
+  /** The raw environment, for adapter-specific variables (AdapterContext.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface Stembot {
+  app: FastifyInstance;
+  store: JobStore;
+  service: JobService;
+  metrics: Metrics;
+  config: Config;
+  chat: ChatPorts;
+  sim?: MountedSimulator;
+  /** Listen (port 0 picks a free one) and start the workers; answers the base URL. */
+  start(port?: number, host?: string): Promise<string>;
+  /** Stop intake, let in-flight steps finish (or stay in the outbox), close everything. */
+  stop(): Promise<void>;
+  worker?: OutboxWorker;
+  poller?: Poller;
+}
+
+export async function createStembot(config: Config, opts: StembotOptions = {}): Promise<Stembot> {
+  const t = config.tuning;
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl);
+  const metrics = createMetrics(() => store.outboxDepth(), opts.collectDefaultMetrics ?? true);
+  const chat: ChatPorts = { ...opts.chat };
+  let worker: OutboxWorker | undefined;
+
+  const service = new JobService({
+    store,
+    clock,
+    maxInputBytes: t.maxInputBytes,
+    maxActivePerUser: t.maxActivePerUser,
+    maxActivePerWorkspace: t.maxActivePerWorkspace,
+    onWork: () => worker?.wake(),
+    onSubmit: (job) => metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform }),
+    onEvent: (job, event, outcome) => {
+      if (!outcome.applied) return;
+      if (event.stage === 'complete') metrics.jobsCompleted.inc({ kind: job.kind });
+      if (event.stage === 'failed') metrics.jobsFailed.inc({ kind: job.kind, code: event.code });
+      logger.info({ jobId: job.id, stage: event.stage, source: event.source }, 'job moved');
+    },
+  });
+
+  const downloader = new Downloader({ allowHosts: config.downloadAllowHosts, timeoutMs: t.downloadTimeoutMs });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    // Errors Fastify raises before routing (a malformed URL such as `%zz`) get the app's one error shape too.
+    frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
+  });
+  installErrorHandler(app);
+  await app.register(loadShedding, { maxEventLoopDelayMs: t.shedEventLoopDelayMs, retryAfterSec: t.shedRetryAfterSec });
+  await app.register(opsRoutes, { store, metrics });
+  await app.register(callbackRoute, {
+    store,
+    service,
+    clock,
+    hmacKey: config.kie.webhookHmacKey,
+    toleranceSec: t.webhookToleranceSec,
+    bodyLimitBytes: t.maxCallbackBodyBytes,
+    checkUrl: (u) => downloader.checkUrl(u),
+    pollAfterCallbackMs: t.callbackGraceMs,
+    onOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
+  });
+  const sim = config.demo && !opts.kie ? await mountSimulator(app, config) : undefined;
+  if (config.playgroundEnabled) {
+    chat.playground ??= await mountPlayground(app, { config, service, logger });
+  }
+  const adapters: ChatAdapter[] = [];
+  const adapterContext = { app, config, service, store, logger, clock, env: opts.env ?? process.env };
+  if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
+    const discord = await mountDiscord(adapterContext);
+    chat.discord = discord.chat;
+    adapters.push(discord);
+  }
+  if (config.slack.botToken && !chat.slack) {
+    const slack = await mountSlack(adapterContext);
+    chat.slack = slack.chat;
+    adapters.push(slack);
+  }
+
+  let kieClient: KieClient | undefined;
+  let poller: Poller | undefined;
+
+  const stembot: Stembot = {
+    app,
+    store,
+    service,
+    metrics,
+    config,
+    chat,
+    ...(sim ? { sim } : {}),
+    async start(port = config.port, host = config.host) {
+      const address = await app.listen({ port, host });
+      const actualPort = (app.server.address() as { port: number }).port;
+      const baseUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
+      let kie = opts.kie;
+      if (!kie) {
+        if (sim) downloader.allowHost(new URL(baseUrl).host);
+        const made = createKie(config, logger, sim?.attach(baseUrl));
+        kie = made.kie;
+        kieClient = made.client;
+      }
+      // Callbacks need a URL Kie can reach: PUBLIC_URL, or this server when the simulator is local.
+      const callbacksExpected = Boolean(config.publicUrl) || Boolean(sim);
+      const bg = createBackground({ config, store, service, chat, kie, downloader, clock, logger, metrics, callbackBase: config.publicUrl ?? baseUrl, callbacksExpected });
+      worker = stembot.worker = bg.worker;
+      poller = stembot.poller = bg.poller;
+      if (opts.worker !== false) worker.start();
+      poller.start();
+      for (const a of adapters) await a.start?.();
+      logger.info({ address, demo: config.demo, callbacks: callbacksExpected ? 'expected' : 'polling only' }, 'stembot is running');
+      return baseUrl;
+    },
+    async stop() {
+      // In-flight requests get a moment to finish; a connection still stuck after that (a client that
+      // stopped mid-body) must not hold shutdown hostage.
+      const force = setTimeout(() => app.server.closeAllConnections(), t.httpCloseGraceMs);
+      await app.close();
+      clearTimeout(force);
+      for (const a of adapters) await a.stop?.();
+      await poller?.stop();
+      await worker?.stop();
+      await kieClient?.close();
+      await downloader.close();
+      await sim?.close();
+      await store.close();
+    },
+  };
+  return stembot;
+}

@@ -1,0 +1,210 @@
+// The default JobStore: better-sqlite3 in WAL mode. better-sqlite3 is synchronous, so every method is a
+// short transaction; the async signatures are the port's, shared with the Postgres store.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { planEvent } from '../../core/apply-event.js';
+import type { ApplyOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
+import { transition } from '../../core/state-machine.js';
+import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
+import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
+import { migrations } from './migrations/index.js';
+
+type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
+const toItem = (r: OutboxRow): OutboxItem => ({ id: r.id, jobId: r.job_id, kind: r.kind as OutboxKind, attempts: r.attempts, runAt: r.run_at, lastError: r.last_error });
+
+export class SqliteJobStore implements JobStore {
+  private readonly db: Database.Database;
+  /**
+   * Every statement is prepared once and kept for the life of the store. Besides saving a prepare per call,
+   * this keeps V8 from finalizing better-sqlite3 Statements while the server runs: on Node 24 a Statement
+   * finalized by the garbage collector can abort the process (better-sqlite3 12 + Node 24,
+   * "Assertion failed: (env) != nullptr" in RemoveEnvironmentCleanupHook; upstream WiseLibs/better-sqlite3#1515).
+   * For the same reason the pragmas below go through exec(), which makes no Statement object.
+   */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** `path` is a file path or `:memory:`. */
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const done = new Set(this.stmt('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.stmt('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      }).immediate();
+    }
+  }
+
+  private one(sql: string, ...args: unknown[]): Job | undefined {
+    const row = this.stmt(sql).get(...args) as JobRow | undefined;
+    return row ? rowToJob(row) : undefined;
+  }
+
+  private insertOutbox(jobId: string, kinds: OutboxKind[], now: number): void {
+    const stmt = this.stmt('INSERT INTO outbox (job_id, kind, run_at) VALUES (?, ?, ?)');
+    for (const k of kinds) stmt.run(jobId, k, now);
+  }
+
+  async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
+    this.db.transaction(() => {
+      this.stmt(
+          `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
+             input_name, callback_token, state, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        )
+        .run(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
+          JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt);
+      this.insertOutbox(j.id, outbox, j.createdAt);
+    }).immediate();
+    return (await this.getJob(j.id))!;
+  }
+
+  async getJob(id: string) { return this.one('SELECT * FROM jobs WHERE id = ?', id); }
+  async findByToken(token: string) { return this.one('SELECT * FROM jobs WHERE callback_token = ?', token); }
+  async findByTaskId(taskId: string) { return this.one('SELECT * FROM jobs WHERE task_id = ?', taskId); }
+
+  async listJobsByUser(platform: Platform, userId: string, limit: number): Promise<Job[]> {
+    const rows = this.stmt('SELECT * FROM jobs WHERE platform = ? AND user_id = ? ORDER BY created_at DESC, id LIMIT ?').all(platform, userId, limit);
+    return (rows as JobRow[]).map(rowToJob);
+  }
+
+  async countActive(f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
+    const where = ["platform = ?", "state NOT IN ('complete', 'failed')"];
+    const args: unknown[] = [f.platform];
+    if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
+    if (f.workspaceId !== undefined) (where.push('workspace_id = ?'), args.push(f.workspaceId));
+    return (this.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE ${where.join(' AND ')}`).get(...args) as { n: number }).n;
+  }
+
+  async updateJob(id: string, patch: JobPatch, now: number): Promise<void> {
+    const sets: string[] = ['updated_at = ?'];
+    const args: unknown[] = [now];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      sets.push(`${patchColumns[k as keyof JobPatch]} = ?`);
+      args.push(jsonPatchKeys.has(k) ? JSON.stringify(v) : v);
+    }
+    this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  async markSubmitted(id: string, taskId: string, now: number, nextPollAt: number): Promise<ApplyOutcome> {
+    return this.db.transaction((): ApplyOutcome => {
+      const job = this.one('SELECT * FROM jobs WHERE id = ?', id);
+      if (!job) throw new Error(`markSubmitted: no job ${id}`);
+      const t = transition(job.state, 'submitted');
+      if (!t.ok) return { applied: false, job, reason: t.reason };
+      this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, next_poll_at = ?, updated_at = ? WHERE id = ?")
+        .run(taskId, now, nextPollAt, now, id);
+      this.insertOutbox(id, ['status'], now);
+      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+    }).immediate();
+  }
+
+  async applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome> {
+    return this.db.transaction((): ApplyOutcome => {
+      const job = this.one('SELECT * FROM jobs WHERE id = ?', jobId);
+      if (!job) throw new Error(`applyEvent: no job ${jobId}`);
+      const decision = planEvent(job, event, now);
+      this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(jobId, event.stage, event.source, decision.ok ? 1 : 0, JSON.stringify(event), now);
+      if (callbackNextPollAt !== undefined) {
+        this.stmt("UPDATE jobs SET last_callback_at = ?, next_poll_at = CASE WHEN state IN ('complete','failed') THEN NULL ELSE ? END WHERE id = ?").run(now, callbackNextPollAt, jobId);
+      }
+      if (!decision.ok) return { applied: false, job, reason: decision.reason };
+      const p = decision.plan;
+      this.stmt(
+          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?,
+             next_poll_at = CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id = ?`,
+        )
+        .run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId);
+      this.insertOutbox(jobId, p.outbox, now);
+      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', jobId)!, from: job.state };
+    }).immediate();
+  }
+
+  async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      const row = this.stmt('SELECT delivered FROM jobs WHERE id = ?').get(id) as { delivered: string } | undefined;
+      if (!row) return;
+      const merged = [...(JSON.parse(row.delivered) as DeliveredFile[]), ...files];
+      this.stmt('UPDATE jobs SET delivered = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(merged), now, id);
+    }).immediate();
+  }
+
+  async enqueue(jobId: string, kinds: OutboxKind[], now: number): Promise<void> {
+    this.db.transaction(() => this.insertOutbox(jobId, kinds, now)).immediate();
+  }
+
+  async claimOutbox(workerId: string, now: number, leaseMs: number, limit: number): Promise<OutboxItem[]> {
+    return this.db.transaction(() => {
+      // Only the oldest unfinished item of each job: a job's work runs in order, one step at a time.
+      const rows = this.stmt(
+          `SELECT o.id, o.job_id, o.kind, o.attempts, o.run_at, o.last_error FROM outbox o
+           WHERE o.done_at IS NULL AND o.dead = 0 AND o.run_at <= ? AND (o.locked_until IS NULL OR o.locked_until < ?)
+             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.job_id = o.job_id AND p.id < o.id AND p.done_at IS NULL AND p.dead = 0)
+           ORDER BY o.run_at, o.id LIMIT ?`,
+        )
+        .all(now, now, limit) as OutboxRow[];
+      const lock = this.stmt('UPDATE outbox SET locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?');
+      for (const r of rows) lock.run(workerId, now + leaseMs, r.id);
+      return rows.map((r) => toItem({ ...r, attempts: r.attempts + 1 }));
+    }).immediate();
+  }
+
+  async completeOutbox(id: number, workerId: string): Promise<void> {
+    this.stmt('UPDATE outbox SET done_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?').run(Date.now(), id, workerId);
+  }
+
+  async extendLease(id: number, workerId: string, lockedUntil: number): Promise<void> {
+    this.stmt('UPDATE outbox SET locked_until = ? WHERE id = ? AND locked_by = ? AND done_at IS NULL').run(lockedUntil, id, workerId);
+  }
+
+  async failOutbox(id: number, workerId: string, error: string, retryAt: number | null): Promise<void> {
+    this.stmt('UPDATE outbox SET last_error = ?, run_at = COALESCE(?, run_at), dead = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?')
+      .run(error.slice(0, 1000), retryAt, retryAt === null ? 1 : 0, id, workerId);
+  }
+
+  async outboxDepth(): Promise<number> {
+    return (this.stmt('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead = 0').get() as { n: number }).n;
+  }
+
+  async claimDuePolls(now: number, nextPollAt: number, limit: number): Promise<Job[]> {
+    return this.db.transaction(() => {
+      const rows = this.stmt(
+          `SELECT * FROM jobs WHERE next_poll_at IS NOT NULL AND next_poll_at <= ? AND task_id IS NOT NULL
+             AND state NOT IN ('complete', 'failed') ORDER BY next_poll_at LIMIT ?`,
+        )
+        .all(now, limit) as JobRow[];
+      const push = this.stmt('UPDATE jobs SET next_poll_at = ? WHERE id = ?');
+      for (const r of rows) push.run(nextPollAt, r.id);
+      return rows.map(rowToJob);
+    }).immediate();
+  }
+
+
+  async ping(): Promise<boolean> {
+    return (this.stmt('SELECT 1 AS one').get() as { one: number }).one === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

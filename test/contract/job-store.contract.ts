@@ -1,0 +1,167 @@
+// One JobStore contract, run unchanged against every implementation (sqlite.test.ts, postgres.test.ts).
+import { describe, expect, it } from 'vitest';
+import type { JobStore, NewJob } from '../../src/core/ports.js';
+import type { JobEvent } from '../../src/core/types.js';
+
+let seq = 0;
+export function newJob(over: Partial<NewJob> = {}): NewJob {
+  seq += 1;
+  const id = `job${Date.now().toString(36)}${seq}`;
+  return {
+    id,
+    platform: 'playground',
+    workspaceId: 'local',
+    channelId: 'c1',
+    userId: 'u1',
+    userName: 'Ada',
+    originMeta: { attachmentLimit: 10485760 },
+    kind: 'separate',
+    params: { kind: 'separate', mode: 'vocals' },
+    input: { type: 'url', url: 'https://example.com/song.mp3', name: 'song.mp3' },
+    inputName: 'song.mp3',
+    callbackToken: `tok-${id}`,
+    createdAt: 1_000,
+    ...over,
+  };
+}
+
+const complete = (taskId: string): JobEvent => ({
+  taskId,
+  source: 'callback',
+  stage: 'complete',
+  files: [{ key: 'vocal', label: 'Vocals', url: 'https://x.test/v.mp3' }],
+});
+
+export function jobStoreContract(name: string, open: () => Promise<JobStore>) {
+  describe(`JobStore contract: ${name}`, () => {
+    it('GIVEN a new job WHEN created THEN it is found by id, token and (once submitted) task id', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), ['open', 'submit']);
+      expect(j.state).toBe('queued');
+      expect((await s.findByToken(j.callbackToken))?.id).toBe(j.id);
+      const sub = await s.markSubmitted(j.id, `task-${j.id}`, 2_000, 5_000);
+      expect(sub.applied).toBe(true);
+      expect((await s.findByTaskId(`task-${j.id}`))?.state).toBe('submitted');
+      expect((await s.getJob(j.id))?.originMeta).toEqual({ attachmentLimit: 10485760 });
+      await s.close();
+    });
+
+    it('GIVEN a submitted job WHEN the same stage arrives twice or late THEN only the first changes anything', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob({ kind: 'add_vocals', params: { kind: 'add_vocals', prompt: 'p', style: 's', title: 't' } }), ['submit']);
+      await s.markSubmitted(j.id, `task-${j.id}`, 2_000, 5_000);
+      const first = await s.applyEvent(j.id, { taskId: `task-${j.id}`, source: 'callback', stage: 'first', files: [] }, 3_000);
+      expect(first.applied).toBe(true);
+      const again = await s.applyEvent(j.id, { taskId: `task-${j.id}`, source: 'callback', stage: 'first', files: [] }, 3_100);
+      expect(again).toMatchObject({ applied: false, reason: 'duplicate' });
+      const late = await s.applyEvent(j.id, { taskId: `task-${j.id}`, source: 'callback', stage: 'text', files: [] }, 3_200);
+      expect(late).toMatchObject({ applied: false, reason: 'stale' });
+      const done = await s.applyEvent(j.id, complete(`task-${j.id}`), 4_000);
+      expect(done.applied && done.job.state).toBe('complete');
+      expect(done.job.finishedAt).toBe(4_000);
+      const afterEnd = await s.applyEvent(j.id, { taskId: 'x', source: 'poll', stage: 'failed', code: 'KIE_SERVER_ERROR' }, 5_000);
+      expect(afterEnd).toMatchObject({ applied: false, reason: 'terminal' });
+      await s.close();
+    });
+
+    it('GIVEN outbox work WHEN claimed THEN a job’s items come one at a time, in order, and a lease expires', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), ['open', 'submit']);
+      const a = await s.claimOutbox('w1', 10_000, 1_000, 10);
+      const mine = a.filter((i) => i.jobId === j.id);
+      expect(mine.map((i) => i.kind)).toEqual(['open']);
+      expect(mine[0]!.attempts).toBe(1);
+      // Another worker sees nothing of this job while the lease holds…
+      expect((await s.claimOutbox('w2', 10_500, 1_000, 10)).filter((i) => i.jobId === j.id)).toEqual([]);
+      // …and takes the same item over once it lapses (its worker died).
+      const b = (await s.claimOutbox('w2', 11_500, 1_000, 10)).filter((i) => i.jobId === j.id);
+      expect(b.map((i) => [i.kind, i.attempts])).toEqual([['open', 2]]);
+      // A live worker renews its lease; a stale holder's renewal changes nothing.
+      await s.extendLease(b[0]!.id, 'w2', 15_000);
+      await s.extendLease(b[0]!.id, 'w1', 99_000);
+      expect((await s.claimOutbox('w3', 14_000, 1_000, 10)).filter((i) => i.jobId === j.id)).toEqual([]);
+      // The dead worker's late completion does not count; the live one's does.
+      await s.completeOutbox(b[0]!.id, 'w1');
+      expect((await s.claimOutbox('w3', 20_000, 1_000, 10)).filter((i) => i.jobId === j.id).map((i) => i.kind)).toEqual(['open']);
+      await s.completeOutbox(b[0]!.id, 'w3');
+      const next = (await s.claimOutbox('w3', 30_000, 1_000, 10)).filter((i) => i.jobId === j.id);
+      expect(next.map((i) => i.kind)).toEqual(['submit']);
+      await s.close();
+    });
+
+    it('GIVEN a failed step WHEN released with a retry time THEN it waits; WHEN buried THEN the next item proceeds', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), ['open', 'submit']);
+      const [open1] = (await s.claimOutbox('w', 1_000, 60_000, 50)).filter((i) => i.jobId === j.id);
+      await s.failOutbox(open1!.id, 'w', 'chat: TRANSIENT', 5_000);
+      expect((await s.claimOutbox('w', 4_999, 60_000, 50)).filter((i) => i.jobId === j.id)).toEqual([]);
+      const [open2] = (await s.claimOutbox('w', 5_000, 60_000, 50)).filter((i) => i.jobId === j.id);
+      expect(open2).toMatchObject({ kind: 'open', attempts: 2, lastError: 'chat: TRANSIENT' });
+      await s.failOutbox(open2!.id, 'w', 'chat: FORBIDDEN', null);
+      const [sub] = (await s.claimOutbox('w', 6_000, 60_000, 50)).filter((i) => i.jobId === j.id);
+      expect(sub?.kind).toBe('submit');
+      await s.close();
+    });
+
+    it('GIVEN events WHEN applied THEN their outbox work is written with them (status, then deliver or notice)', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), []);
+      await s.markSubmitted(j.id, `task-${j.id}`, 1, 1_000_000);
+      await s.applyEvent(j.id, complete(`task-${j.id}`), 2);
+      const kinds: string[] = [];
+      for (let t = 10; t < 20; t++) {
+        const got = (await s.claimOutbox('w', t, 60_000, 50)).filter((i) => i.jobId === j.id);
+        for (const i of got) (kinds.push(i.kind), await s.completeOutbox(i.id, 'w'));
+      }
+      expect(kinds).toEqual(['status', 'status', 'deliver']);
+      await s.close();
+    });
+
+    it('GIVEN a callback WHEN its event is applied THEN the same transaction notes it and pushes the next poll', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob({ kind: 'add_vocals', params: { kind: 'add_vocals', prompt: 'p', style: 's', title: 't' } }), []);
+      await s.markSubmitted(j.id, `task-${j.id}`, 1, 100);
+      const text = { taskId: `task-${j.id}`, source: 'callback' as const, stage: 'text' as const, files: [] };
+      await s.applyEvent(j.id, text, 200, 90_000);
+      expect(await s.getJob(j.id)).toMatchObject({ state: 'text', lastCallbackAt: 200, nextPollAt: 90_000 });
+      // A repeated callback changes no state but still counts as a callback.
+      expect((await s.applyEvent(j.id, text, 300, 95_000)).applied).toBe(false);
+      expect(await s.getJob(j.id)).toMatchObject({ state: 'text', lastCallbackAt: 300, nextPollAt: 95_000 });
+      // A finished job is polled no more.
+      await s.applyEvent(j.id, { ...complete(`task-${j.id}`) }, 400, 99_000);
+      expect(await s.getJob(j.id)).toMatchObject({ state: 'complete', lastCallbackAt: 400, nextPollAt: null });
+      await s.close();
+    });
+
+    it('GIVEN due polls WHEN two pollers claim THEN each job goes to one of them', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), []);
+      await s.markSubmitted(j.id, `task-${j.id}`, 1, 100);
+      const a = (await s.claimDuePolls(200, 30_200, 10)).filter((x) => x.id === j.id);
+      const b = (await s.claimDuePolls(200, 30_200, 10)).filter((x) => x.id === j.id);
+      expect([a.length, b.length]).toEqual([1, 0]);
+      await s.applyEvent(j.id, complete(`task-${j.id}`), 300);
+      expect((await s.claimDuePolls(10_000_000, 10_030_000, 10)).filter((x) => x.id === j.id)).toEqual([]);
+      await s.close();
+    });
+
+    it('GIVEN delivered files and caps WHEN recorded THEN they are remembered and active jobs are counted', async () => {
+      const s = await open();
+      const user = `user-${Math.random()}`;
+      const j = await s.createJob(newJob({ userId: user }), []);
+      await s.createJob(newJob({ userId: user }), []);
+      expect(await s.countActive({ platform: 'playground', userId: user })).toBe(2);
+      await s.markSubmitted(j.id, `task-${j.id}`, 1, 100);
+      await s.applyEvent(j.id, complete(`task-${j.id}`), 2);
+      expect(await s.countActive({ platform: 'playground', userId: user })).toBe(1);
+      await s.addDelivered(j.id, [{ key: 'vocal', name: 'song - Vocals.mp3', as: 'attachment', bytes: 10, round: 0, messageId: 'm1' }], 3);
+      await s.updateJob(j.id, { threadId: 't1', statusMessageId: 's1', deliveryRound: 1 }, 4);
+      const got = await s.getJob(j.id);
+      expect(got).toMatchObject({ threadId: 't1', statusMessageId: 's1', deliveryRound: 1 });
+      expect(got?.delivered).toEqual([{ key: 'vocal', name: 'song - Vocals.mp3', as: 'attachment', bytes: 10, round: 0, messageId: 'm1' }]);
+      expect((await s.listJobsByUser('playground', user, 10)).length).toBe(2);
+      expect(await s.ping()).toBe(true);
+      await s.close();
+    });
+  });
+}

@@ -1,0 +1,103 @@
+// The deliver step against a fake chat platform (a ChatPort written for the test) and a loopback file host.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatLimits, ChatPort, ChatResult, OutgoingMessage } from '../../src/core/ports.js';
+import type { Job } from '../../src/core/types.js';
+import { deliver } from '../../src/delivery/deliver.js';
+import { Downloader } from '../../src/delivery/downloader.js';
+import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
+import { newJob } from '../contract/job-store.contract.js';
+
+class FakeChat implements ChatPort {
+  readonly platform = 'playground' as const;
+  posts: { key: string; message: OutgoingMessage; fileBytes: number[] }[] = [];
+  failNext: ChatResult<never>[] = [];
+  constructor(private readonly lim: ChatLimits) {}
+  limits(): ChatLimits { return this.lim; }
+  async postStatus() { return { ok: true as const, value: { messageId: 's' } }; }
+  async editStatus() { return { ok: true as const, value: undefined }; }
+  async openThread() { return { ok: true as const, value: { threadId: 't' } }; }
+  async post(_job: Job, _thread: string | null, message: OutgoingMessage, key: string): Promise<ChatResult<{ messageId: string }>> {
+    const failure = this.failNext.shift();
+    if (failure) return failure;
+    this.posts.push({ key, message, fileBytes: (message.files ?? []).map((f) => f.bytes) });
+    return { ok: true, value: { messageId: `m${this.posts.length}` } };
+  }
+}
+
+let server: Server;
+let host = '';
+let broken = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/flaky.mp3' && broken > 0) {
+      broken--;
+      return void res.writeHead(503).end();
+    }
+    const size = Number(/(\d+)/.exec(req.url ?? '')?.[1] ?? 1000);
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': size }).end(Buffer.alloc(size, 1));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+async function completedJob(store: SqliteJobStore, urls: string[]): Promise<Job> {
+  const j = await store.createJob(newJob(), []);
+  await store.markSubmitted(j.id, `t-${j.id}`, 1, 10);
+  const keys = ['vocal', 'drums', 'bass', 'guitar'];
+  await store.applyEvent(j.id, { taskId: `t-${j.id}`, source: 'callback', stage: 'complete', files: urls.map((u, i) => ({ key: keys[i]!, label: keys[i]!, url: u })) }, 2);
+  return (await store.getJob(j.id))!;
+}
+
+describe('deliver', () => {
+  const setup = async () => {
+    const store = new SqliteJobStore(':memory:');
+    await store.migrate();
+    const deps = { store, downloader: new Downloader({ allowHosts: [host], timeoutMs: 5_000 }), now: () => 5, maxStemBytes: 1_000_000, downloadConcurrency: 2 };
+    return { store, deps };
+  };
+
+  it('GIVEN the platform refuses an attachment batch as too large WHEN delivering THEN the files arrive as links instead', async () => {
+    const { store, deps } = await setup();
+    const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 10 });
+    chat.failNext.push({ ok: false, code: 'TOO_LARGE' });
+    const job = await completedJob(store, [`http://${host}/a-100.mp3`, `http://${host}/b-200.mp3`]);
+    expect(await deliver(deps, chat, job, false)).toEqual({ ok: true });
+    expect(chat.posts.map((p) => [p.key.endsWith(':links'), p.message.links?.length])).toEqual([[true, 2]]);
+    expect((await store.getJob(job.id))!.delivered.map((d) => d.as)).toEqual(['link', 'link']);
+  });
+
+  it('GIVEN the second batch fails WHEN the step is retried THEN only the missing batch is posted, under the same key', async () => {
+    const { store, deps } = await setup();
+    const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 2 });
+    const urls = [100, 200, 300, 400].map((n, i) => `http://${host}/${n}-s${i}.mp3`);
+    const job = await completedJob(store, urls);
+    // The first post succeeds, the second fails once.
+    const original = chat.post.bind(chat);
+    let calls = 0;
+    chat.post = async (...args) => (++calls === 2 ? { ok: false, code: 'TRANSIENT' } : original(...args));
+    const first = await deliver(deps, chat, job, false);
+    expect(first).toMatchObject({ ok: false, retry: true });
+    expect(chat.posts.map((p) => p.fileBytes)).toEqual([[100, 200]]);
+    const retried = await deliver(deps, chat, (await store.getJob(job.id))!, false);
+    expect(retried).toEqual({ ok: true });
+    expect(chat.posts.map((p) => p.fileBytes)).toEqual([[100, 200], [300, 400]]);
+    expect(new Set(chat.posts.map((p) => p.key)).size).toBe(2);
+  });
+
+  it('GIVEN a download fails for a passing reason WHEN not the last attempt THEN retry; WHEN the last THEN link it', async () => {
+    const { store, deps } = await setup();
+    const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 10 });
+    const job = await completedJob(store, [`http://${host}/ok-100.mp3`, `http://${host}/flaky.mp3`]);
+    broken = 2;
+    expect(await deliver(deps, chat, job, false)).toMatchObject({ ok: false, retry: true, error: 'download failed: drums' });
+    expect(chat.posts).toEqual([]);
+    expect(await deliver(deps, chat, job, true)).toEqual({ ok: true });
+    expect(chat.posts.map((p) => [p.fileBytes, p.message.links?.map((l) => l.url)])).toEqual([
+      [[100], undefined],
+      [[], [`http://${host}/flaky.mp3`]],
+    ]);
+    expect(chat.posts[1]!.message.text).toMatch(/could not fetch some files after several tries/);
+  });
+});

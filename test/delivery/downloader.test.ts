@@ -1,0 +1,91 @@
+// The guarded downloader against a real server on 127.0.0.1.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkUrlSyntax, AllowList, guardedLookup, isPrivateAddress } from '../../src/delivery/address-guard.js';
+import { Downloader } from '../../src/delivery/downloader.js';
+
+let server: Server;
+let host = '';
+const hits: string[] = [];
+const body = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    if (req.url === '/song.mp3') return void res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': body.length }).end(body);
+    if (req.url === '/chunked') {
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      res.write(body);
+      return void res.end(body);
+    }
+    if (req.url === '/redirect-out') return void res.writeHead(302, { location: 'http://127.0.0.2:9/secret' }).end();
+    if (req.url === '/redirect-in') return void res.writeHead(302, { location: '/song.mp3' }).end();
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('guarded downloader', () => {
+  it('GIVEN an allow-listed host WHEN a stem is downloaded THEN its exact bytes land in a temp file', async () => {
+    const d = new Downloader({ allowHosts: [host], timeoutMs: 5_000 });
+    const r = await d.download(`http://${host}/song.mp3`, { maxBytes: 1_000_000 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.bytes).toBe(body.length);
+    expect(sha(readFileSync(r.value.path))).toBe(sha(body));
+    expect(r.value.contentType).toBe('audio/mpeg');
+    await r.value.cleanup();
+    expect(existsSync(r.value.path)).toBe(false);
+    await d.close();
+  });
+
+  it('GIVEN a loopback URL that is not allow-listed WHEN downloaded THEN it is refused and never fetched', async () => {
+    const d = new Downloader({ allowHosts: [], timeoutMs: 5_000 });
+    const before = hits.length;
+    for (const url of [`http://${host}/song.mp3`, `https://${host}/song.mp3`, 'https://10.1.2.3/a.mp3', 'https://169.254.169.254/latest/meta-data', 'file:///etc/passwd', 'https://[::1]/a.mp3', 'https://localhost./a.mp3']) {
+      const r = await d.download(url, { maxBytes: 1_000 });
+      expect(r).toMatchObject({ ok: false, code: 'BLOCKED' });
+    }
+    expect(hits.length).toBe(before);
+    await d.close();
+  });
+
+  it('GIVEN a host name that resolves to a private address WHEN connecting THEN the lookup refuses it', async () => {
+    const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => guardedLookup('localhost', {}, (e) => resolve(e)));
+    expect(err?.code).toBe('ESSRF');
+    expect(isPrivateAddress('::ffff:10.0.0.1')).toBe(true);
+    expect(isPrivateAddress('8.8.8.8')).toBe(false);
+    expect(isPrivateAddress('2606:4700::1111')).toBe(false);
+  });
+
+  it('GIVEN stems over the cap WHEN downloaded THEN TOO_LARGE, with or without Content-Length, and nothing left on disk', async () => {
+    const d = new Downloader({ allowHosts: [host], timeoutMs: 5_000 });
+    expect(await d.download(`http://${host}/song.mp3`, { maxBytes: 1_000 })).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+    expect(await d.download(`http://${host}/chunked`, { maxBytes: body.length + 10 })).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+    await d.close();
+  });
+
+  it('GIVEN a redirect WHEN followed THEN the new address is checked again', async () => {
+    const d = new Downloader({ allowHosts: [host], timeoutMs: 5_000 });
+    expect(await d.download(`http://${host}/redirect-out`, { maxBytes: 1_000_000 })).toMatchObject({ ok: false, code: 'BLOCKED' });
+    const ok = await d.download(`http://${host}/redirect-in`, { maxBytes: 1_000_000 });
+    expect(ok.ok && ok.value.bytes).toBe(body.length);
+    if (ok.ok) await ok.value.cleanup();
+    expect(await d.download(`http://${host}/missing`, { maxBytes: 1_000 })).toMatchObject({ ok: false, code: 'HTTP_ERROR' });
+    await d.close();
+  });
+
+  it('GIVEN public https URLs WHEN checked syntactically THEN they pass, and credentials in URLs do not', () => {
+    const allow = new AllowList([]);
+    expect(checkUrlSyntax('https://file.aiquickdraw.com/s/x_Vocals.mp3', allow)).toEqual({ ok: true });
+    expect(checkUrlSyntax('https://user:pw@file.aiquickdraw.com/x.mp3', allow).ok).toBe(false);
+    expect(checkUrlSyntax('http://file.aiquickdraw.com/x.mp3', allow).ok).toBe(false);
+  });
+});
