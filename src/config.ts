@@ -44,6 +44,11 @@ export const defaults = {
   /** Jobs one person / one server may have running at once (0 = no cap). */
   maxActivePerUser: 3,
   maxActivePerWorkspace: 20,
+  /**
+   * Discord gateway on Postgres: how often a follower instance tries to take the gateway over (and the leader
+   * checks its session). A dead leader's gateway is back within about this long.
+   */
+  leaderRetryMs: 5_000,
   shutdownGraceMs: 10_000,
   httpCloseGraceMs: 2_000,
   /**

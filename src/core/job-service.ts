@@ -26,15 +26,7 @@ export class JobService implements JobsApi {
     const valid = await validateCommand(command, this.o.maxInputBytes);
     if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
     const { origin } = command;
-    if (this.o.maxActivePerUser > 0) {
-      const n = await this.o.store.countActive({ platform: origin.platform, userId: origin.userId });
-      if (n >= this.o.maxActivePerUser) return { ok: false, code: 'USER_CAP', message: describeFailure('USER_CAP') };
-    }
-    if (this.o.maxActivePerWorkspace > 0) {
-      const n = await this.o.store.countActive({ platform: origin.platform, workspaceId: origin.workspaceId });
-      if (n >= this.o.maxActivePerWorkspace) return { ok: false, code: 'WORKSPACE_CAP', message: describeFailure('WORKSPACE_CAP') };
-    }
-    const job = await this.o.store.createJob(
+    const created = await this.o.store.createJobWithinCaps(
       {
         id: newJobId(),
         platform: origin.platform,
@@ -51,7 +43,10 @@ export class JobService implements JobsApi {
         createdAt: this.o.clock.now(),
       },
       ['open', 'submit'],
+      { perUser: this.o.maxActivePerUser, perWorkspace: this.o.maxActivePerWorkspace },
     );
+    if (!created.ok) return { ok: false, code: created.code, message: describeFailure(created.code) };
+    const { job } = created;
     this.o.onSubmit?.(job);
     this.o.onWork?.();
     return { ok: true, job };

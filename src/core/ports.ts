@@ -64,11 +64,25 @@ export type ApplyOutcome =
   /** A stage seen twice, late, or after a terminal state: nothing changed. */
   | { applied: false; job: Job; reason: 'duplicate' | 'stale' | 'terminal' };
 
+/** Jobs one user / one workspace may have running at once on a platform (0 = no cap). */
+export interface ActiveCaps {
+  perUser: number;
+  perWorkspace: number;
+}
+
+export type CreateOutcome = { ok: true; job: Job } | { ok: false; code: 'USER_CAP' | 'WORKSPACE_CAP' };
+
 export interface JobStore {
   /** Apply numbered migrations; safe to call at every start. */
   migrate(): Promise<void>;
   /** Create a job and its first outbox items in one transaction. */
   createJob(job: NewJob, outbox: OutboxKind[]): Promise<Job>;
+  /**
+   * The same, refused when the job's user or workspace already has `caps` jobs running. Count and insert are
+   * one decision, serialised per user and per workspace across every instance on the database (a cap checked
+   * and then acted on separately lets two simultaneous commands both through).
+   */
+  createJobWithinCaps(job: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome>;
   getJob(id: string): Promise<Job | undefined>;
   findByToken(token: string): Promise<Job | undefined>;
   findByTaskId(taskId: string): Promise<Job | undefined>;

@@ -32,7 +32,11 @@ const complete = (taskId: string): JobEvent => ({
   files: [{ key: 'vocal', label: 'Vocals', url: 'https://x.test/v.mp3' }],
 });
 
-export function jobStoreContract(name: string, open: () => Promise<JobStore>) {
+/**
+ * `open` gives a store on a fresh database; `openTwin(s)` a second, independent handle on the same database
+ * (another connection or pool — what a second stembot instance would hold).
+ */
+export function jobStoreContract(name: string, open: () => Promise<JobStore>, openTwin: (s: JobStore) => Promise<JobStore>) {
   describe(`JobStore contract: ${name}`, () => {
     it('GIVEN a new job WHEN created THEN it is found by id, token and (once submitted) task id', async () => {
       const s = await open();
@@ -162,6 +166,44 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>) {
       expect((await s.listJobsByUser('playground', user, 10)).length).toBe(2);
       expect(await s.ping()).toBe(true);
       await s.close();
+    });
+
+    it('GIVEN caps of 3 per user and 5 per workspace WHEN 24 jobs are created at once through two handles THEN exactly the caps get through, and room frees when a job ends', async () => {
+      const a = await open();
+      const b = await openTwin(a);
+      const caps = { perUser: 3, perWorkspace: 5 };
+      const ws = `ws-${Math.random()}`;
+      // 12 simultaneous commands from one person, and 12 from four others in the same workspace.
+      const mine = Array.from({ length: 12 }, (_, i) => newJob({ userId: 'ada', workspaceId: ws, id: `cap-ada-${ws}-${i}` }));
+      const others = Array.from({ length: 12 }, (_, i) => newJob({ userId: `u${i % 4}`, workspaceId: ws, id: `cap-other-${ws}-${i}` }));
+      const outcomes = await Promise.all([...mine, ...others].map((j, i) => (i % 2 ? b : a).createJobWithinCaps(j, ['open'], caps)));
+      const accepted = outcomes.flatMap((o) => (o.ok ? [o.job] : []));
+      expect(accepted).toHaveLength(5);
+      expect(accepted.filter((j) => j.userId === 'ada').length).toBeLessThanOrEqual(3);
+      expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code).sort()).toEqual(
+        expect.arrayContaining(['WORKSPACE_CAP']),
+      );
+      expect(await a.countActive({ platform: 'playground', workspaceId: ws })).toBe(5);
+      // A refused create wrote nothing: no job, no outbox item.
+      for (const [i, o] of outcomes.entries()) if (!o.ok) expect(await b.getJob([...mine, ...others][i]!.id)).toBeUndefined();
+
+      // The user cap on its own, across workspaces: 3 of 8 simultaneous commands from one person.
+      const solo = `solo-${Math.random()}`;
+      const spread = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).createJobWithinCaps(newJob({ userId: solo, workspaceId: `w${i}` }), ['open'], caps)),
+      );
+      expect(spread.filter((o) => o.ok)).toHaveLength(3);
+      expect(spread.filter((o) => !o.ok).every((o) => !o.ok && o.code === 'USER_CAP')).toBe(true);
+
+      // A finished job makes room for the next.
+      const done = spread.find((o) => o.ok)!;
+      if (!done.ok) throw new Error('unreachable');
+      await a.markSubmitted(done.job.id, `task-${done.job.id}`, 1, 100);
+      await a.applyEvent(done.job.id, complete(`task-${done.job.id}`), 2);
+      expect((await b.createJobWithinCaps(newJob({ userId: solo, workspaceId: 'w9' }), ['open'], caps)).ok).toBe(true);
+      expect(await b.createJobWithinCaps(newJob({ userId: solo, workspaceId: 'w10' }), ['open'], caps)).toEqual({ ok: false, code: 'USER_CAP' });
+      await b.close();
+      await a.close();
     });
   });
 }

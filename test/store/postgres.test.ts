@@ -29,12 +29,19 @@ if (!url) {
     await dropSchemas(url);
   });
 
-  jobStoreContract('postgres', async () => {
-    const s = storeIn(url, freshSchema());
-    await s.migrate();
-    await s.migrate(); // idempotent: a second start applies nothing
-    return s;
-  });
+  const schemas = new WeakMap<object, string>();
+  jobStoreContract(
+    'postgres',
+    async () => {
+      const schema = freshSchema();
+      const s = storeIn(url, schema);
+      schemas.set(s, schema);
+      await s.migrate();
+      await s.migrate(); // idempotent: a second start applies nothing
+      return s;
+    },
+    async (s) => storeIn(url, schemas.get(s)!),
+  );
 
   const NOW = 10_000;
   const complete = (taskId: string): JobEvent => ({ taskId, source: 'callback', stage: 'complete', files: [{ key: 'vocal', label: 'Vocals', url: 'https://x.test/v.mp3' }] });

@@ -6,9 +6,16 @@ import { jobStoreContract } from '../contract/job-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stembot-store-'));
 let n = 0;
-jobStoreContract('sqlite', async () => {
-  const s = new SqliteJobStore(join(dir, `s${++n}.db`));
-  await s.migrate();
-  await s.migrate(); // idempotent: a second start applies nothing
-  return s;
-});
+const files = new WeakMap<object, string>();
+jobStoreContract(
+  'sqlite',
+  async () => {
+    const file = join(dir, `s${++n}.db`);
+    const s = new SqliteJobStore(file);
+    files.set(s, file);
+    await s.migrate();
+    await s.migrate(); // idempotent: a second start applies nothing
+    return s;
+  },
+  async (s) => new SqliteJobStore(files.get(s)!),
+);

@@ -44,7 +44,7 @@ export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   } else {
     gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger });
     if (/^postgres(ql)?:\/\//.test(ctx.config.databaseUrl)) {
-      leader = new LeaderLock({ connectionString: ctx.config.databaseUrl, key: `stembot:discord-gateway:${applicationId}`, log: ctx.logger });
+      leader = new LeaderLock({ connectionString: ctx.config.databaseUrl, key: `stembot:discord-gateway:${applicationId}`, retryMs: ctx.config.tuning.leaderRetryMs, log: ctx.logger });
     }
   }
   ctx.logger.info(

@@ -2,9 +2,10 @@
 // SQLite store (planEvent, transition, rows.ts); row locks make the decisions safe across instances.
 import type pg from 'pg';
 import { planEvent } from '../../core/apply-event.js';
-import type { ApplyOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
+import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
 import { transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
+import { capChecks } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrate } from './migrate.js';
 import { claimDuePollsSql, claimOutboxSql } from './outbox-sql.js';
@@ -51,8 +52,20 @@ export class PostgresJobStore implements JobStore {
     return this.one(c, 'SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [id]);
   }
 
-  createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
-    return inTransaction(this.pool, async (c) => {
+  async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
+    const r = await this.createJobWithinCaps(j, outbox, { perUser: 0, perWorkspace: 0 });
+    if (!r.ok) throw new Error(`createJob: ${r.code}`); // unreachable: no caps
+    return r.job;
+  }
+
+  createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome> {
+    return inTransaction(this.pool, async (c): Promise<CreateOutcome> => {
+      const checks = capChecks(caps, j);
+      // Under READ COMMITTED two instances counting at once would both see room. A transaction-scoped advisory
+      // lock per counted thing (user, then workspace: one order everywhere, so no deadlock) makes the count and
+      // the insert one decision; it is released at COMMIT, when the new row is visible to the next counter.
+      for (const check of checks) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [check.lockKey]);
+      for (const check of checks) if ((await this.activeCount(c, check.filter)) >= check.limit) return { ok: false, code: check.code };
       const job = await this.one(
         c,
         `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
@@ -62,7 +75,7 @@ export class PostgresJobStore implements JobStore {
           toJsonb(j.params), toJsonb(j.input), j.inputName, j.callbackToken, j.createdAt],
       );
       await this.insertOutbox(c, j.id, outbox, j.createdAt);
-      return job!;
+      return { ok: true, job: job! };
     });
   }
 
@@ -76,12 +89,16 @@ export class PostgresJobStore implements JobStore {
     return (await this.pool.query<JobRow>(sql, [platform, userId, limit])).rows.map(rowToJob);
   }
 
-  async countActive(f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
+  countActive(f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
+    return this.activeCount(this.pool, f);
+  }
+
+  private async activeCount(q: Queryable, f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
     const where = ['platform = $1', "state NOT IN ('complete', 'failed')"];
     const args: unknown[] = [f.platform];
     if (f.userId !== undefined) (args.push(f.userId), where.push(`user_id = $${args.length}`));
     if (f.workspaceId !== undefined) (args.push(f.workspaceId), where.push(`workspace_id = $${args.length}`));
-    const r = await this.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where.join(' AND ')}`, args);
+    const r = await q.query<{ n: string }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where.join(' AND ')}`, args);
     return Number(r.rows[0]!.n);
   }
 

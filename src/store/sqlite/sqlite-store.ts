@@ -4,9 +4,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { planEvent } from '../../core/apply-event.js';
-import type { ApplyOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
+import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
 import { transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
+import { capChecks } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrations } from './migrations/index.js';
 
@@ -64,7 +65,16 @@ export class SqliteJobStore implements JobStore {
   }
 
   async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
-    this.db.transaction(() => {
+    const r = await this.createJobWithinCaps(j, outbox, { perUser: 0, perWorkspace: 0 });
+    if (!r.ok) throw new Error(`createJob: ${r.code}`); // unreachable: no caps
+    return r.job;
+  }
+
+  async createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome> {
+    // BEGIN IMMEDIATE takes the database's write lock first, so the count below and the insert are one
+    // decision for every connection and process on this file.
+    const refused = this.db.transaction((): CreateOutcome | undefined => {
+      for (const c of capChecks(caps, j)) if (this.activeCount(c.filter) >= c.limit) return { ok: false, code: c.code };
       this.stmt(
           `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
              input_name, callback_token, state, created_at, updated_at)
@@ -73,8 +83,9 @@ export class SqliteJobStore implements JobStore {
         .run(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
           JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt);
       this.insertOutbox(j.id, outbox, j.createdAt);
+      return undefined;
     }).immediate();
-    return (await this.getJob(j.id))!;
+    return refused ?? { ok: true, job: (await this.getJob(j.id))! };
   }
 
   async getJob(id: string) { return this.one('SELECT * FROM jobs WHERE id = ?', id); }
@@ -87,6 +98,10 @@ export class SqliteJobStore implements JobStore {
   }
 
   async countActive(f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
+    return this.activeCount(f);
+  }
+
+  private activeCount(f: { platform: Platform; userId?: string; workspaceId?: string }): number {
     const where = ["platform = ?", "state NOT IN ('complete', 'failed')"];
     const args: unknown[] = [f.platform];
     if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
