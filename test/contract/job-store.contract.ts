@@ -168,6 +168,26 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await s.close();
     });
 
+    it('GIVEN events for 20 jobs at once, one of them for a job that does not exist WHEN applied together THEN every other one is stored and only that one fails', async () => {
+      const s = await open();
+      const jobs = await Promise.all(Array.from({ length: 20 }, () => s.createJob(newJob(), [])));
+      for (const j of jobs) await s.markSubmitted(j.id, `task-${j.id}`, 1, 100);
+      const results = await Promise.allSettled([
+        ...jobs.slice(0, 10).map((j) => s.applyEvent(j.id, complete(`task-${j.id}`), 2)),
+        s.applyEvent('no-such-job', complete('task-none'), 2),
+        ...jobs.slice(10).map((j) => s.applyEvent(j.id, { taskId: `task-${j.id}`, source: 'callback', stage: 'first', files: [] }, 2)),
+        s.applyEvent(jobs[0]!.id, complete(`task-${jobs[0]!.id}`), 3), // the same stage again, in the same burst
+      ]);
+      expect(results[10]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/no job/) }) });
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      expect(results[21]).toMatchObject({ status: 'fulfilled', value: { applied: false, reason: 'duplicate' } });
+      expect((await Promise.all(jobs.map((j) => s.getJob(j.id)))).map((j) => j?.state)).toEqual([...Array(10).fill('complete'), ...Array(10).fill('first')]);
+      // Each applied event queued its outbox work (status, then deliver for the completed ones).
+      const claimed = await s.claimOutbox('w', 10, 1_000, 100);
+      expect(claimed.map((c) => c.kind).sort()).toEqual(Array(20).fill('status'));
+      await s.close();
+    });
+
     it('GIVEN caps of 3 per user and 5 per workspace WHEN 24 jobs are created at once through two handles THEN exactly the caps get through, and room frees when a job ends', async () => {
       const a = await open();
       const b = await openTwin(a);
