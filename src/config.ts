@@ -29,7 +29,12 @@ export const defaults = {
   pollTickMs: 1_000,
   outboxTickMs: 250,
   outboxLeaseMs: 5 * 60_000,
-  outboxMaxAttempts: 8,
+  /**
+   * With the backoff below (doubling from 1 s, at most 5 min apart, jittered between half and all of that) 24
+   * attempts span about an hour: a Discord, Slack or Kie outage that long delays a job's posts, it does not
+   * drop them. (8 attempts spanned ~3 minutes, and a longer outage left finished stems undelivered.)
+   */
+  outboxMaxAttempts: 24,
   outboxBaseDelayMs: 1_000,
   outboxMaxDelayMs: 5 * 60_000,
   outboxConcurrency: 4,

@@ -2,6 +2,7 @@
 // conversation cannot be opened.
 import { describe, expect, it } from 'vitest';
 import type { ChatPort, ChatResult, KiePort } from '../../src/core/ports.js';
+import { defaults } from '../../src/config.js';
 import { JobService } from '../../src/core/job-service.js';
 import { Downloader } from '../../src/delivery/downloader.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
@@ -37,14 +38,16 @@ function chatWith(postStatus: () => ChatResult<{ messageId: string }>) {
   return { chat, calls };
 }
 
-async function harness(chat: ChatPort, kie: KiePort) {
+type Retry = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; random?: () => number };
+const fastRetry: Retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
+
+async function harness(chat: ChatPort, kie: KiePort, retry: Retry = fastRetry, now: () => number = () => Date.now()) {
   const store = new SqliteJobStore(':memory:');
   await store.migrate();
-  const now = () => Date.now();
   const service = new JobService({ store, clock: { now }, maxInputBytes: 1e6, maxActivePerUser: 0, maxActivePerWorkspace: 0 });
   const downloader = new Downloader({ allowHosts: [], timeoutMs: 1000 });
   const worker = new OutboxWorker({
-    store, chat: { playground: chat }, now, log: quiet, tickMs: 10, leaseMs: 10_000, concurrency: 2, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5,
+    store, chat: { playground: chat }, now, log: quiet, tickMs: 10, leaseMs: 10_000, concurrency: 2, ...retry,
     steps: { store, kie, downloader, now, callbackUrlFor: (t) => `https://bot.test/callbacks/kie/${t}`, firstPollDelayMs: 1000, maxInputBytes: 1e6, ingest: (j, e) => service.ingest(j, e) },
     delivery: { store, downloader, now, maxStemBytes: 1e6, downloadConcurrency: 2 },
   });
@@ -96,5 +99,32 @@ describe('outbox worker', () => {
     expect(n).toBe(3);
     expect(submitted).toHaveLength(1);
     expect((await h.store.getJob(r.job.id))?.state).toBe('submitted');
+  });
+
+  it('GIVEN the default retry settings and a chat down for 40 minutes WHEN a job starts during the outage THEN it waits the outage out and goes on, instead of failing', async () => {
+    const { kie, submitted } = fakeKie();
+    let simulated = 1_000_000;
+    const outageEnds = simulated + 40 * 60_000;
+    const tries: number[] = [];
+    const { chat } = chatWith(() => (tries.push(simulated), simulated < outageEnds ? { ok: false, code: 'TRANSIENT' } : { ok: true, value: { messageId: 's' } }));
+    // random = 0: the shortest jitter, so the retries are as close together as the defaults allow.
+    const retry = { maxAttempts: defaults.outboxMaxAttempts, baseDelayMs: defaults.outboxBaseDelayMs, maxDelayMs: defaults.outboxMaxDelayMs, random: () => 0 };
+    const h = await harness(chat, kie, retry, () => simulated);
+    const r = await h.service.submit({ origin, input: { type: 'url', url: 'https://x.test/c.mp3', name: 'c.mp3' }, params: { kind: 'separate', mode: 'vocals' } });
+    if (!r.ok) throw new Error(r.message);
+    h.worker.start();
+    // Simulated time moves in 30 s steps; each step gives the worker a moment of real time to run what is due.
+    for (let i = 0; i < 200 && (await h.store.getJob(r.job.id))?.state === 'queued'; i++) {
+      simulated += 30_000;
+      h.worker.wake();
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await h.worker.stop();
+    const job = await h.store.getJob(r.job.id);
+    expect(job?.state).toBe('submitted');
+    expect(job?.failure).toBeNull();
+    expect(submitted).toHaveLength(1);
+    expect(tries.at(-1)).toBeGreaterThanOrEqual(outageEnds);
+    expect(tries.length).toBeLessThanOrEqual(defaults.outboxMaxAttempts);
   });
 });
