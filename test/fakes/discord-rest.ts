@@ -72,6 +72,8 @@ export interface FakeAttachment {
 
 export interface FakeDiscordOptions {
   token: string;
+  /** Further bot tokens accepted, so several instances of one bot can be told apart by token. */
+  otherTokens?: string[];
   applicationId: string;
   /** Per-file upload limit enforced on `files[n]` (Discord answers 413 / 40005 above it). */
   maxFileBytes?: number;
@@ -94,6 +96,8 @@ export class FakeDiscord {
   private readonly byNonce = new Map<string, string>();
   private readonly attachments = new Map<string, { bytes: Buffer; contentType: string; expiresAt: number }>();
   private faults: (Fault & { left: number })[] = [];
+  /** Where `GET /gateway/bot` sends clients: a FakeGateway's URL (discord-gateway.ts), set by the test. */
+  gatewayUrl: string | undefined;
   private seq = 1_300_000_000_000_000_000n;
   origin = '';
 
@@ -112,7 +116,7 @@ export class FakeDiscord {
 
   static async start(o: FakeDiscordOptions): Promise<FakeDiscord> {
     const app = Fastify({ bodyLimit: 200 * 1024 * 1024 });
-    const fake = new FakeDiscord(app, { maxFileBytes: 10 * 1024 * 1024, ...o });
+    const fake = new FakeDiscord(app, { maxFileBytes: 10 * 1024 * 1024, otherTokens: [], ...o });
     await app.register(multipart, { limits: { fileSize: 500 * 1024 * 1024, files: 50, fieldSize: 1024 * 1024 } });
     fake.routes();
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -200,7 +204,7 @@ export class FakeDiscord {
   }
 
   private botAuthorized(req: FastifyRequest): boolean {
-    return req.headers.authorization === `Bot ${this.opts.token}`;
+    return [this.opts.token, ...this.opts.otherTokens].some((t) => req.headers.authorization === `Bot ${t}`);
   }
 
   private routes(): void {
@@ -219,6 +223,15 @@ export class FakeDiscord {
 
     app.put<{ Params: { app: string; guild?: string } }>(`${v}/applications/:app/commands`, (req, reply) => this.putCommands(req, reply));
     app.put<{ Params: { app: string; guild?: string } }>(`${v}/applications/:app/guilds/:guild/commands`, (req, reply) => this.putCommands(req, reply));
+
+    // discord.js asks this at every login for the URL to connect its gateway to.
+    // https://discord.com/developers/docs/events/gateway#get-gateway-bot
+    app.get(`${v}/gateway/bot`, async (req, reply) => {
+      if (!this.botAuthorized(req)) return this.unauthorized(req, reply);
+      if (!this.gatewayUrl) return this.recorded(req, reply, 503, 0, 'this fake Discord has no gateway: start a FakeGateway and set gatewayUrl');
+      this.record(req, 200);
+      return reply.send({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    });
 
     app.post<{ Params: { channel: string } }>(`${v}/channels/:channel/messages`, (req, reply) => this.createMessage(req, reply));
 

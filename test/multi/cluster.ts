@@ -39,7 +39,7 @@ export interface ClusterOptions {
 }
 
 /** One query on a connection of its own, closed before answering (so DROP DATABASE finds none of ours open). */
-async function queryOnce<R extends pg.QueryResultRow>(url: string, sql: string, args: unknown[] = []): Promise<R[]> {
+export async function queryOnce<R extends pg.QueryResultRow>(url: string, sql: string, args: unknown[] = []): Promise<R[]> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => {}); // a server-side end after our own end() is no news
   await c.connect();
@@ -51,7 +51,7 @@ async function queryOnce<R extends pg.QueryResultRow>(url: string, sql: string, 
 }
 
 /** A database of its own for this run (CREATE DATABASE needs no schema tricks from the instances). */
-async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `stembot_multi_${randomBytes(5).toString('hex')}`;
   const admin = (sql: string) => queryOnce(adminUrl, sql);
   await admin(`CREATE DATABASE ${name}`);

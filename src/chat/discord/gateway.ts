@@ -46,16 +46,36 @@ export interface Gateway {
 }
 
 export function createGateway(o: { token: string; apiUrl: string; rest: REST; handler: InteractionHandler; logger: Logger }): Gateway {
-  const client = createClient(o.apiUrl);
-  attachIntake(client, o.rest, (intake, initial) => o.handler.dispatch(intake, initial), o.logger);
-  client.on(Events.Error, (err) => o.logger.error({ err }, 'discord gateway error'));
-  client.once(Events.ClientReady, (c) => o.logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'discord gateway connected'));
+  // A new Client for every start(): a discord.js Client's destroy() works once. Its WebSocketManager stays
+  // marked destroyed, so after a second login() a second destroy() returns without closing the connection,
+  // and an instance that lost the lead, took it back and lost it again would keep a gateway open beside the
+  // new leader's (every interaction answered twice). A reused Client also waits ~5 s to IDENTIFY again.
+  let client: Client | undefined;
+  // The login under way, if any. destroy() while login() still waits for HELLO or READY never resolves, and
+  // the shard reconnects and identifies again by itself (@discordjs/ws 1.2): a gateway nobody can close. So
+  // stop() lets a login finish first (the leader lost its lock mid-login), then closes cleanly.
+  let loggingIn: Promise<unknown> = Promise.resolve();
+  const connect = (): Client => {
+    const c = createClient(o.apiUrl);
+    attachIntake(c, o.rest, (intake, initial) => o.handler.dispatch(intake, initial), o.logger);
+    c.on(Events.Error, (err) => o.logger.error({ err }, 'discord gateway error'));
+    c.once(Events.ClientReady, (ready) => o.logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'discord gateway connected'));
+    return c;
+  };
+  const stop = async () => {
+    await loggingIn;
+    const c = client;
+    client = undefined;
+    await c?.destroy();
+  };
   return {
     async start() {
-      await client.login(o.token);
+      await stop();
+      const c = (client = connect());
+      const login = c.login(o.token); // on failure it destroys its Client itself
+      loggingIn = login.catch(() => undefined);
+      await login;
     },
-    async stop() {
-      await client.destroy();
-    },
+    stop,
   };
 }
