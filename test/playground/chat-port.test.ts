@@ -96,6 +96,35 @@ describe('PlaygroundChat', () => {
     expect((await restarted.post(job, `t-${id}`, { text: 'more' }, 'more')).ok).toBe(true);
   });
 
+  it('GIVEN a log of 3 cards edited 400 times WHEN the playground restarts THEN the log is rewritten as one line per message, and the channel and its keys are unchanged', async () => {
+    const chat = open();
+    const jobs = ['a', 'b', 'c'].map((k) => jobFrom(command, `job-${k}`, 1_000));
+    const ids: string[] = [];
+    for (const j of jobs) {
+      const s = await chat.postStatus(j, view('queued', 'Queued'));
+      ids.push(s.ok ? s.value.messageId : '');
+      await chat.openThread(j, ids.at(-1)!, `thread ${j.id}`);
+    }
+    for (let i = 0; i < 400; i++) await chat.editStatus(jobs[i % 3]!, ids[i % 3]!, view('submitted', `Step ${i}`));
+    await chat.post(jobs[0]!, `t-${ids[0]}`, { text: 'Stems', files: [await tempFile('a.wav', wav())] }, 'files-a');
+    const logPath = join(dir.path, 'playground', 'messages.jsonl');
+    const lines = async () => (await readFile(logPath, 'utf8')).split('\n').filter(Boolean).length;
+    expect(await lines()).toBe(3 + 3 + 400 + 1);
+
+    const restarted = open();
+    expect(await lines()).toBe(4);
+    expect(restarted.messages()).toEqual(chat.messages());
+    expect(restarted.messages().map((m) => m.text).slice(0, 3)).toEqual(expect.arrayContaining([expect.stringContaining('Step 399')]));
+    // Idempotency keys survive compaction: a retried post and a retried status card show once.
+    expect((await restarted.post(jobs[0]!, `t-${ids[0]}`, { text: 'Stems', files: [] }, 'files-a')).ok).toBe(true);
+    expect((await restarted.postStatus(jobs[1]!, view('complete', 'Done'))).ok).toBe(true);
+    expect(restarted.messages()).toHaveLength(4);
+    // A second restart reads the compacted log plus what came after, and leaves it alone.
+    const again = open();
+    expect(again.messages()).toEqual(restarted.messages());
+    expect(await lines()).toBe(5);
+  });
+
   it('GIVEN a retried postStatus for the same job THEN there is one status card showing the newer view', async () => {
     const chat = open();
     const a = await chat.postStatus(job, view('queued', 'Queued'));

@@ -1,6 +1,7 @@
 // The playground channel's durable memory: an append-only JSON-lines file. Appends are cheap and a crash
-// can at worst leave one half-written last line, which replay skips.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+// can at worst leave one half-written last line, which replay skips. At start it may be rewritten whole
+// (compaction), through a temporary file and a rename, so a crash leaves either the old log or the new one.
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LogEvent } from './message.js';
@@ -31,6 +32,13 @@ export class ChannelLog {
       }
     }
     return events;
+  }
+
+  /** Replace the whole log with `events` (at start-up, before any append). */
+  rewrite(events: LogEvent[]): void {
+    const tmp = `${this.path}.compacting`;
+    writeFileSync(tmp, events.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+    renameSync(tmp, this.path);
   }
 
   async append(event: LogEvent): Promise<void> {

@@ -39,3 +39,12 @@ export function applyEvent(channel: Channel, event: LogEvent): PlaygroundMessage
       return undefined;
   }
 }
+
+/**
+ * The channel as one `post` per message, in posting order and final state (edits and threads folded in):
+ * replaying it rebuilds the same channel, idempotency keys included.
+ */
+export function snapshot(channel: Channel): LogEvent[] {
+  const keyOf = new Map([...channel.byKey].map(([key, id]) => [id, key]));
+  return [...channel.messages.values()].map((message) => ({ type: 'post', message, key: keyOf.get(message.id) ?? null }));
+}

@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { fail, ok, type Job } from '../../core/types.js';
 import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Clock, type OutgoingMessage, type StatusView } from '../../core/ports.js';
 import { ChannelLog } from './channel-log.js';
-import { applyEvent, type Channel } from './channel-state.js';
+import { applyEvent, snapshot, type Channel } from './channel-state.js';
 import { checkFiles, FileStore } from './file-store.js';
 import type { LogEvent, PlaygroundChange, PlaygroundFile, PlaygroundMessage } from './message.js';
+
+/** Lines of edits a log may carry beyond two per message before it is compacted at start. */
+const compactionSlackLines = 200;
 
 export interface PlaygroundChatOptions {
   /** stembot's data dir; the channel lives in `<dataDir>/playground/`. */
@@ -40,7 +43,11 @@ export class PlaygroundChat implements ChatPort {
     this.files = new FileStore(join(dir, 'files'), (opts.filesUrlPrefix ?? '/playground/files').replace(/\/+$/, ''));
     this.clock = opts.clock ?? systemClock;
     this.limitsValue = { maxFileBytes: opts.maxFileBytes, maxFilesPerMessage: opts.maxFilesPerMessage ?? 10 };
-    for (const event of this.log.replay()) applyEvent(this.channel, event);
+    const events = this.log.replay();
+    for (const event of events) applyEvent(this.channel, event);
+    // Every stage of every status card is a line, and all of them are replayed at each start: when the log
+    // holds well over a line per message, write it again as one line per message.
+    if (events.length > 2 * this.channel.messages.size + compactionSlackLines) this.log.rewrite(snapshot(this.channel));
   }
 
   limits(_job: Job): ChatLimits {
