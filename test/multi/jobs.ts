@@ -5,10 +5,13 @@ import type { ChatMessage } from './fake-chat.js';
 const stateOrder = ['queued', 'submitted', 'text', 'first', 'complete'];
 
 /**
- * Submit job `n` to a random instance; if that one is down (connection refused), to the next, as a load
- * balancer would. Every eighth job asks for all 12 stems (two messages: Discord takes 10 files at most).
+ * Submit job `n` to a random instance; if that one is down, to the next, as a load balancer would. Every
+ * eighth job asks for all 12 stems (two messages: Discord takes 10 files at most).
+ * A connection refused never reached stembot; a connection cut after the request went out may have created
+ * the job on the instance that died before answering (`ambiguous` counts those): a retry elsewhere then makes
+ * a second, equally real job, which the caller must expect to see delivered too.
  */
-export async function submitJob(instances: { url: string }[], n: number): Promise<string> {
+export async function submitJob(instances: { url: string }[], n: number, ambiguous: { count: number } = { count: 0 }): Promise<string> {
   const body = JSON.stringify({ url: `https://songs.example.com/song-${n}.mp3`, mode: n % 8 === 0 ? 'stems' : 'vocals', user: `user-${n % 17}` });
   const order = [...instances].sort(() => Math.random() - 0.5);
   let lastError: unknown;
@@ -20,6 +23,8 @@ export async function submitJob(instances: { url: string }[], n: number): Promis
       throw new Error(`job ${n} refused: ${res.statusCode} ${answer.message ?? ''}`);
     } catch (err) {
       lastError = err;
+      const code = `${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : ''}`;
+      if (!/ECONNREFUSED/.test(code)) ambiguous.count += 1;
       if (!(err instanceof Error && /ECONNREFUSED|ECONNRESET|other side closed|SocketError/i.test(`${err.message} ${(err as { code?: string }).code ?? ''} ${err.name}`))) throw err;
     }
   }

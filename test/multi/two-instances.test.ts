@@ -71,10 +71,11 @@ describe('two stembot instances sharing one Postgres', () => {
     };
 
     const jobIds: string[] = [];
+    const ambiguous = { count: 0 };
     for (let burst = 0; jobIds.length < JOBS; burst++) {
       const started = Date.now();
       const n = Math.min(BURST, JOBS - jobIds.length);
-      const ids = await Promise.all(Array.from({ length: n }, (_, k) => submitJob(cluster.instances, burst * BURST + k)));
+      const ids = await Promise.all(Array.from({ length: n }, (_, k) => submitJob(cluster.instances, burst * BURST + k, ambiguous)));
       jobIds.push(...ids);
       if (jobIds.length < JOBS) await sleep(Math.max(0, BURST_EVERY_MS - (Date.now() - started)));
     }
@@ -109,7 +110,11 @@ describe('two stembot instances sharing one Postgres', () => {
 
     // Every job's stages, as the channel shows them: one status card that ends complete, every stem once.
     const jobs = await cluster.query<{ id: string; state: string; files: { key: string }[] }>('SELECT id, state, files FROM jobs');
-    expect(jobs.map((j) => j.id).sort()).toEqual([...jobIds].sort());
+    // Every job stembot answered for exists; beyond them only jobs whose answer died with instance a (the
+    // submission was retried at b), and those are held to the same delivery standard below.
+    const ids = new Set(jobs.map((j) => j.id));
+    expect(jobIds.filter((id) => !ids.has(id))).toEqual([]);
+    expect(jobs.length - jobIds.length).toBeLessThanOrEqual(ambiguous.count);
     expect(checkDeliveries(jobs, chat.messages)).toEqual([]);
     expect(await cluster.query("SELECT id FROM outbox WHERE dead")).toEqual([]);
 
@@ -118,7 +123,7 @@ describe('two stembot instances sharing one Postgres', () => {
     const seen = await cluster.query<{ job_id: string; copies: string; applied: string }>(
       "SELECT job_id, COUNT(*) AS copies, COUNT(*) FILTER (WHERE applied) AS applied FROM job_events WHERE stage = 'complete' GROUP BY job_id",
     );
-    expect(seen).toHaveLength(JOBS);
+    expect(seen).toHaveLength(jobs.length);
     expect(seen.filter((r) => r.applied !== '1' || Number(r.copies) < 2)).toEqual([]);
     const stats = sim.control.stats();
     expect(proxy.stats().fannedOut).toBeGreaterThan(0);
