@@ -9,10 +9,8 @@ import { transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
 import { capChecks } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
-import { GroupCommit } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 
-type EventWrite = { jobId: string; event: JobEvent; now: number; callbackNextPollAt: number | undefined };
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
 const toItem = (r: OutboxRow): OutboxItem => ({ id: r.id, jobId: r.job_id, kind: r.kind as OutboxKind, attempts: r.attempts, runAt: r.run_at, lastError: r.last_error });
 
@@ -26,11 +24,6 @@ export class SqliteJobStore implements JobStore {
    * For the same reason the pragmas below go through exec(), which makes no Statement object.
    */
   private readonly statements = new Map<string, Database.Statement>();
-  /** Events from callbacks and polls arriving together are committed together (group-commit.ts). */
-  private readonly events = new GroupCommit<EventWrite, ApplyOutcome>(
-    (run) => this.db.transaction(run).immediate(),
-    (w) => this.applyOne(w),
-  );
 
   /** `path` is a file path or `:memory:`. */
   constructor(path: string) {
@@ -140,12 +133,7 @@ export class SqliteJobStore implements JobStore {
     }).immediate();
   }
 
-  applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome> {
-    return this.events.submit({ jobId, event, now, callbackNextPollAt });
-  }
-
-  /** One event under the state machine; runs inside the group commit's transaction, in a savepoint of its own. */
-  private applyOne({ jobId, event, now, callbackNextPollAt }: EventWrite): ApplyOutcome {
+  async applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome> {
     return this.db.transaction((): ApplyOutcome => {
       const job = this.one('SELECT * FROM jobs WHERE id = ?', jobId);
       if (!job) throw new Error(`applyEvent: no job ${jobId}`);
@@ -164,7 +152,7 @@ export class SqliteJobStore implements JobStore {
         .run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId);
       this.insertOutbox(jobId, p.outbox, now);
       return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', jobId)!, from: job.state };
-    })();
+    }).immediate();
   }
 
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
@@ -232,7 +220,6 @@ export class SqliteJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.events.flush(); // what was asked before close is written, and answered
     if (this.db.open) this.db.close();
   }
 }
