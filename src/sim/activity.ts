@@ -1,12 +1,23 @@
 // Everything the simulator does later (a scheduled stage, a callback in flight, a retry) is counted here,
 // so `control.close()` can stop it all and `control.settled()` can tell a benchmark when the work is done.
+import { setMaxListeners } from 'node:events';
 import type { SetTimer } from './options.js';
+
+/**
+ * One signal serves every callback in flight, and undici adds an abort listener per request (removed when it
+ * ends): a dozen stems calling back at once is normal, not the leak Node's default warning at 10 suspects.
+ */
+function sharedController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
 
 export class Activity {
   private readonly cancels = new Set<() => void>();
   private busy = 0;
   private waiters: (() => void)[] = [];
-  private abort = new AbortController();
+  private abort = sharedController();
 
   constructor(private readonly setTimer: SetTimer) {}
 
@@ -56,7 +67,7 @@ export class Activity {
   stopAll(): void {
     for (const cancel of [...this.cancels]) cancel();
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = sharedController();
   }
 
   private release(): void {

@@ -42,7 +42,7 @@ export interface StackOptions {
 }
 
 /** Fast clocks everywhere: the simulator plays stages at 50× speed, the worker ticks every 20 ms. */
-const fastTuning: Partial<Tuning> = {
+export const fastTuning: Partial<Tuning> = {
   outboxTickMs: 20,
   outboxBaseDelayMs: 50,
   outboxMaxDelayMs: 500,

@@ -9,23 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import type { Tuning } from '../../src/config.js';
+import { fastTuning } from '../discord/harness.js';
 import { slashCommand, type Person } from '../fakes/discord-interactions.js';
 import type { GatewaySession } from '../fakes/discord-gateway.js';
 import { APP_ID, startDiscordBots, type Bot, type DiscordBots } from './discord-bots.js';
 import { failMissing, pgUrl } from './env.js';
 
 const RETRY_MS = 150;
-/** Fast clocks: the simulator plays stages at 50× speed, the worker ticks every 20 ms. */
-const tuning: Partial<Tuning> = {
-  leaderRetryMs: RETRY_MS,
-  outboxTickMs: 20,
-  outboxBaseDelayMs: 50,
-  outboxMaxDelayMs: 500,
-  pollTickMs: 50,
-  pollIntervalMs: 1_000,
-  callbackGraceMs: 2_000,
-  httpCloseGraceMs: 200,
-};
+/** The Discord suites' fast clocks, a quick leader hand-over and a short stop. */
+const tuning: Partial<Tuning> = { ...fastTuning, leaderRetryMs: RETRY_MS, httpCloseGraceMs: 200 };
 const alice: Person = { id: '1200000000000000001', username: 'alice' };
 const LOCK_KEY = `stembot:discord-gateway:${APP_ID}`;
 
