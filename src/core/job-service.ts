@@ -72,6 +72,18 @@ export class JobService implements JobsApi {
     return { ok: true };
   }
 
+  /**
+   * Record `taskId` as the Kie task of a job stembot submitted but whose answer it never stored (see the
+   * callback route). Only a queued job takes one; answers the job as it now is, or undefined when it cannot
+   * be that job's task (the job is past submission with another task, or was never submitted).
+   */
+  async adoptTask(job: Job, taskId: string, nextPollAt: number): Promise<Job | undefined> {
+    const r = await this.o.store.markSubmitted(job.id, taskId, this.o.clock.now(), nextPollAt);
+    if (r.applied) this.o.onWork?.();
+    // Not applied but the same task: the submission's own answer was recorded a moment before.
+    return r.job.taskId === taskId ? r.job : undefined;
+  }
+
   /** Apply an event from a callback or a poll, in one transaction. Idempotent: a repeated or late stage changes nothing. */
   async ingest(job: Job, raw: JobEvent, callbackNextPollAt?: number): Promise<ApplyOutcome> {
     const event = labelSingleStem(job, raw);

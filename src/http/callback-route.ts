@@ -52,14 +52,24 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
       });
       if (!v.ok) return answer(401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
     }
-    if (job.taskId === null) return answer(409, 'task_mismatch', 'This job has no Kie task yet; polling will pick up its result.');
-    if (parsed.taskId !== job.taskId) return answer(409, 'task_mismatch', 'data.task_id is not the task of this callback URL.');
+    if (job.taskId !== null && parsed.taskId !== job.taskId) return answer(409, 'task_mismatch', 'data.task_id is not the task of this callback URL.');
     const refused = urlsOf(parsed.event)
       .map((u) => ({ u, v: o.checkUrl(u) }))
       .find((x) => !x.v.ok);
     if (refused && !refused.v.ok) return answer(400, 'url_not_allowed', `Result URL refused: ${refused.v.reason}.`);
+    const nextPollAt = o.clock.now() + o.pollAfterCallbackMs;
+    let target = job;
+    if (job.taskId === null) {
+      // Kie calls back on this job's own secret URL, yet stembot never recorded a task: the submission reached
+      // Kie but its answer never reached the store (stembot died in that round trip, or the callback beat the
+      // answer). Record Kie's task now — the retried submission step then finds it and does not pay Kie twice.
+      const adopted = await o.service.adoptTask(job, parsed.taskId, nextPollAt);
+      if (!adopted) return answer(409, 'task_mismatch', 'This job was never submitted to Kie; this callback cannot be its.');
+      req.log.warn({ jobId: job.id, taskId: parsed.taskId }, 'callback named the Kie task before its submission was recorded; task adopted');
+      target = adopted;
+    }
     // One transaction: the event, its outbox work, and the note that this job calls back.
-    const outcome = await o.service.ingest(job, parsed.event, o.clock.now() + o.pollAfterCallbackMs);
+    const outcome = await o.service.ingest(target, parsed.event, nextPollAt);
     o.onOutcome?.(outcome.applied ? 'applied' : outcome.reason);
     return reply.code(200).send({ status: 'received', applied: outcome.applied });
   });

@@ -4,6 +4,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKie } from '../../src/background.js';
+import { createLogger } from '../../src/ops/logger.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -70,5 +72,56 @@ describe('crash safety', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((await stack.thread(job.id)).flatMap((m) => m.files)).toHaveLength(3);
     expect(await stack.bot.store.outboxDepth()).toBe(0);
+  });
+
+  it('GIVEN Kie accepted a submission whose answer stembot never stored WHEN Kie calls back THEN the job takes that task, its stems arrive, and Kie is not asked twice', async () => {
+    // A stembot whose worker is down: the job is queued with its `submit` step pending, as after a crash
+    // between Kie's answer and recording it.
+    await stack.restart({ worker: false });
+    const r = await stack.submit({ command: 'separate', url: 'https://music.example.com/lost-answer.mp3', mode: 'vocals' });
+    const queued = (await stack.bot.store.getJob(r.body.jobId!))!;
+    expect(queued).toMatchObject({ state: 'queued', taskId: null });
+
+    // The submission that reached Kie: made with stembot's own Kie client and the job's own callback URL.
+    const acceptedBefore = stack.sim.control.stats().accepted;
+    const { kie, client } = createKie(stack.bot.config, createLogger('silent'));
+    const sent = await kie.submit(queued.params, { audioUrl: 'https://music.example.com/lost-answer.mp3' }, `${stack.base}/callbacks/kie/${queued.callbackToken}`);
+    await client.close();
+    if (!sent.ok) throw new Error(sent.code);
+
+    // Kie's callback names the task: stembot records it and the result, with no worker running.
+    const adopted = await stack.waitFor(async () => {
+      const j = await stack.bot.store.getJob(queued.id);
+      return j?.state === 'complete' ? j : undefined;
+    }, 'the callback');
+    expect(adopted.taskId).toBe(sent.value.taskId);
+
+    // Back up with the worker: the pending submission finds the task and does not submit again.
+    await stack.restart({ worker: true });
+    const files = await stack.waitFor(async () => {
+      const f = (await stack.thread(queued.id)).flatMap((m) => m.files);
+      return f.length === 2 && (await stack.bot.store.outboxDepth()) === 0 ? f : undefined;
+    }, 'delivery');
+    expect(files.map((f) => f.name)).toEqual(['lost-answer - Vocals.wav', 'lost-answer - Instrumental.wav']);
+    expect((await stack.status(queued.id))?.status?.state).toBe('complete');
+    expect(stack.sim.control.stats().accepted - acceptedBefore).toBe(1);
+  });
+
+  it('GIVEN a job that already has its task WHEN a callback names another THEN 409 and nothing changes', async () => {
+    const r = await stack.submit({ command: 'separate', url: 'https://music.example.com/other.mp3', mode: 'vocals' });
+    const job = await stack.waitFor(async () => {
+      const j = await stack.bot.store.getJob(r.body.jobId!);
+      return j?.taskId ? j : undefined;
+    }, 'submission');
+    const ts = Math.floor(Date.now() / 1000);
+    const stranger = 'f'.repeat(32);
+    const res = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': createHmac('sha256', HMAC_KEY).update(`${stranger}.${ts}`).digest('base64') },
+      body: JSON.stringify({ code: 200, msg: 'ok', data: { task_id: stranger, vocal_separation_info: { origin_url: '', vocal_url: 'https://x.example/v.mp3', instrumental_url: 'https://x.example/i.mp3' } } }),
+    });
+    expect(res.statusCode).toBe(409);
+    expect(await res.body.json()).toMatchObject({ error: 'task_mismatch' });
+    expect((await stack.bot.store.getJob(job.id))?.taskId).toBe(job.taskId);
   });
 });
