@@ -87,7 +87,7 @@ export interface JobStore {
   findByToken(token: string): Promise<Job | undefined>;
   findByTaskId(taskId: string): Promise<Job | undefined>;
   listJobsByUser(platform: Platform, userId: string, limit: number): Promise<Job[]>;
-  /** Count a user's / workspace's jobs that are not terminal (for caps). */
+  /** Count a user's / workspace's jobs that are not terminal. A read for reports; caps are enforced by createJobWithinCaps. */
   countActive(filter: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number>;
   updateJob(id: string, patch: JobPatch, now: number): Promise<void>;
   /** Record the Kie task id and move queued → submitted, enqueueing `status`. */

@@ -4,6 +4,9 @@
 import type { ActiveCaps, NewJob } from '../core/ports.js';
 import type { Platform } from '../core/types.js';
 
+/** No cap at all: what `createJob` (tests, tools) creates under. */
+export const noCaps: ActiveCaps = { perUser: 0, perWorkspace: 0 };
+
 export interface CapCheck {
   code: 'USER_CAP' | 'WORKSPACE_CAP';
   limit: number;

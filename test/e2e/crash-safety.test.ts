@@ -82,6 +82,21 @@ describe('crash safety', () => {
     const queued = (await stack.bot.store.getJob(r.body.jobId!))!;
     expect(queued).toMatchObject({ state: 'queued', taskId: null });
 
+    // Only a job still waiting for its submission takes a task this way: one that ended before reaching Kie
+    // answers 409 and stays as it was.
+    const ended = (await stack.bot.store.getJob((await stack.submit({ command: 'separate', url: 'https://music.example.com/ended.mp3', mode: 'vocals' })).body.jobId!))!;
+    await stack.bot.service.ingest(ended, { taskId: '', source: 'stembot', stage: 'failed', code: 'CHAT_UNAVAILABLE' });
+    const ts = Math.floor(Date.now() / 1000);
+    const stranger = 'f'.repeat(32);
+    const refused = await request(`${stack.base}/callbacks/kie/${ended.callbackToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': createHmac('sha256', HMAC_KEY).update(`${stranger}.${ts}`).digest('base64') },
+      body: JSON.stringify({ code: 200, msg: 'ok', data: { task_id: stranger, vocal_separation_info: { origin_url: '', vocal_url: 'https://x.example/v.mp3', instrumental_url: 'https://x.example/i.mp3' } } }),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(await refused.body.json()).toMatchObject({ error: 'task_mismatch', message: expect.stringMatching(/never submitted/) });
+    expect(await stack.bot.store.getJob(ended.id)).toMatchObject({ state: 'failed', taskId: null });
+
     // The submission that reached Kie: made with stembot's own Kie client and the job's own callback URL.
     const acceptedBefore = stack.sim.control.stats().accepted;
     const { kie, client } = createKie(stack.bot.config, createLogger('silent'));
@@ -105,23 +120,5 @@ describe('crash safety', () => {
     expect(files.map((f) => f.name)).toEqual(['lost-answer - Vocals.wav', 'lost-answer - Instrumental.wav']);
     expect((await stack.status(queued.id))?.status?.state).toBe('complete');
     expect(stack.sim.control.stats().accepted - acceptedBefore).toBe(1);
-  });
-
-  it('GIVEN a job that already has its task WHEN a callback names another THEN 409 and nothing changes', async () => {
-    const r = await stack.submit({ command: 'separate', url: 'https://music.example.com/other.mp3', mode: 'vocals' });
-    const job = await stack.waitFor(async () => {
-      const j = await stack.bot.store.getJob(r.body.jobId!);
-      return j?.taskId ? j : undefined;
-    }, 'submission');
-    const ts = Math.floor(Date.now() / 1000);
-    const stranger = 'f'.repeat(32);
-    const res = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': createHmac('sha256', HMAC_KEY).update(`${stranger}.${ts}`).digest('base64') },
-      body: JSON.stringify({ code: 200, msg: 'ok', data: { task_id: stranger, vocal_separation_info: { origin_url: '', vocal_url: 'https://x.example/v.mp3', instrumental_url: 'https://x.example/i.mp3' } } }),
-    });
-    expect(res.statusCode).toBe(409);
-    expect(await res.body.json()).toMatchObject({ error: 'task_mismatch' });
-    expect((await stack.bot.store.getJob(job.id))?.taskId).toBe(job.taskId);
   });
 });

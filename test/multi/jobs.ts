@@ -23,9 +23,9 @@ export async function submitJob(instances: { url: string }[], n: number, ambiguo
       throw new Error(`job ${n} refused: ${res.statusCode} ${answer.message ?? ''}`);
     } catch (err) {
       lastError = err;
-      const code = `${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : ''}`;
-      if (!/ECONNREFUSED/.test(code)) ambiguous.count += 1;
-      if (!(err instanceof Error && /ECONNREFUSED|ECONNRESET|other side closed|SocketError/i.test(`${err.message} ${(err as { code?: string }).code ?? ''} ${err.name}`))) throw err;
+      const what = err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ''} ${err.name}` : '';
+      if (!/ECONNREFUSED|ECONNRESET|other side closed|SocketError/i.test(what)) throw err;
+      if (!/ECONNREFUSED/.test(what)) ambiguous.count += 1; // cut after sending: it may have been created
     }
   }
   throw lastError;

@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failureMessages } from '../../src/sim/index.js';
 import { download, startHarness, waitFor, type Harness } from './helpers.js';
@@ -18,6 +20,35 @@ let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
+});
+
+describe('many callbacks at once', () => {
+  it('GIVEN 15 separations whose callbacks are all in flight together THEN Node reports no listener leak', async () => {
+    // Every callback request shares the simulator's one abort signal; Node warns past 10 listeners on one.
+    // A receiver that answers nobody until all 15 have arrived keeps them in flight at the same time.
+    const held: ServerResponse[] = [];
+    const gate = createServer((req, res) => {
+      req.resume();
+      held.push(res);
+      if (held.length === 15) for (const r of held) r.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"received"}');
+    });
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+    const callBackUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/cb/kie`;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      h = await startHarness();
+      await Promise.all(Array.from({ length: 15 }, (_, i) => h!.submit(SEPARATE, { audioUrl: `https://example.com/${i}.mp3`, callBackUrl })));
+      await h.sim.control.settled();
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+      gate.close();
+    }
+    expect(held).toHaveLength(15);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 });
 
 describe('scenarios', () => {

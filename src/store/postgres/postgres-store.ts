@@ -5,7 +5,7 @@ import { planEvent } from '../../core/apply-event.js';
 import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
 import { transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
-import { capChecks } from '../caps.js';
+import { capChecks, noCaps } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrate } from './migrate.js';
 import { claimDuePollsSql, claimOutboxSql } from './outbox-sql.js';
@@ -53,7 +53,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
-    const r = await this.createJobWithinCaps(j, outbox, { perUser: 0, perWorkspace: 0 });
+    const r = await this.createJobWithinCaps(j, outbox, noCaps);
     if (!r.ok) throw new Error(`createJob: ${r.code}`); // unreachable: no caps
     return r.job;
   }

@@ -7,7 +7,7 @@ import { planEvent } from '../../core/apply-event.js';
 import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
 import { transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
-import { capChecks } from '../caps.js';
+import { capChecks, noCaps } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrations } from './migrations/index.js';
 
@@ -65,7 +65,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
-    const r = await this.createJobWithinCaps(j, outbox, { perUser: 0, perWorkspace: 0 });
+    const r = await this.createJobWithinCaps(j, outbox, noCaps);
     if (!r.ok) throw new Error(`createJob: ${r.code}`); // unreachable: no caps
     return r.job;
   }
