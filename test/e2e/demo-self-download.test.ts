@@ -18,7 +18,7 @@ const sim = () => stack.bot.sim!.control;
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'stembot-demo-tmp-'));
   // No KIE_API_KEY: demo mode, the simulator mounted at /kie-sim on stembot's own port.
-  stack = await startStack({ env: { KIE_API_KEY: '' }, tmpDir: tmp });
+  stack = await startStack({ env: { KIE_API_KEY: '' }, tmpDir: tmp, tuning: { shedEventLoopDelayMs: 60_000 } });
   expect(stack.bot.config.demo).toBe(true);
 });
 afterAll(async () => {
