@@ -140,4 +140,33 @@ describe('deliver', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('GIVEN a download that throws (a bug, not a coded failure) WHEN the others succeeded THEN their temp files are still removed and the step is retried', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'stembot-deliver-throw-'));
+    try {
+      const store = new SqliteJobStore(':memory:');
+      await store.migrate();
+      // The real downloader, except that one URL makes it throw, after the other downloads have finished.
+      class ThrowingDownloader extends Downloader {
+        override async download(url: string, opts: { maxBytes: number }) {
+          if (url.includes('throws')) {
+            await new Promise((r) => setTimeout(r, 50));
+            throw new Error('unexpected');
+          }
+          return super.download(url, opts);
+        }
+      }
+      const downloader = new ThrowingDownloader({ allowHosts: [host], timeoutMs: 5_000, tmpDir: tmp });
+      const deps = { store, downloader, now: () => 5, maxStemBytes: 1_000_000, downloadConcurrency: 4 };
+      const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 10 });
+      const job = await completedJob(store, [`http://${host}/a-100.mp3`, `http://${host}/throws.mp3`, `http://${host}/c-300.mp3`]);
+      const r = await deliver(deps, chat, job, false).catch((e: unknown) => ({ thrown: String(e) }));
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(r).toEqual({ ok: false, retry: true, error: 'download failed: unexpected' });
+      expect(chat.posts).toEqual([]);
+      await downloader.close();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
