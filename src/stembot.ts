@@ -35,6 +35,8 @@ export interface StembotOptions {
   collectDefaultMetrics?: boolean;
   /** The raw environment, for adapter-specific variables (AdapterContext.env). */
   env?: Record<string, string | undefined>;
+  /** Where downloads are staged (the OS temp dir unless given; tests count what is left in it). */
+  tmpDir?: string;
 }
 
 export interface Stembot {
@@ -78,7 +80,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     },
   });
 
-  const downloader = new Downloader({ allowHosts: config.downloadAllowHosts, timeoutMs: t.downloadTimeoutMs });
+  const downloader = new Downloader({ allowHosts: config.downloadAllowHosts, timeoutMs: t.downloadTimeoutMs, ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}) });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -133,7 +135,8 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
       const baseUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
       let kie = opts.kie;
       if (!kie) {
-        if (sim) downloader.allowHost(new URL(baseUrl).host);
+        // The simulator's files live on this server; the rest of it (/metrics, /playground…) stays refused.
+        if (sim) downloader.allowHostPath(new URL(baseUrl).host, `${sim.prefix}/`);
         const made = createKie(config, logger, sim?.attach(baseUrl));
         kie = made.kie;
         kieClient = made.client;

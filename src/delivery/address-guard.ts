@@ -1,43 +1,97 @@
 // SSRF guard: stem downloads may only reach public addresses over https, unless an operator allowed the
-// host explicitly (DOWNLOAD_ALLOW_HOSTS). The check runs inside the socket's DNS lookup, so the address
-// that was checked is the address connected to (no DNS-rebinding gap).
-import { BlockList, isIP } from 'node:net';
+// host explicitly (DOWNLOAD_ALLOW_HOSTS) or stembot allowed a path of its own server (the demo simulator's
+// /kie-sim/ files). The check runs inside the socket's DNS lookup, so the address that was checked is the
+// address connected to (no DNS-rebinding gap). Which ranges are refused and why: docs/ssrf-guard.md.
+import ipaddr from 'ipaddr.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
-  blocked.addSubnet(net, bits, 'ipv6');
+export type AddressVerdict = { public: true } | { public: false; range: string };
+
+// Global unicast is 2000::/3 (RFC 4291); everything outside it is reserved or special-purpose. ipaddr.js
+// calls the IPv4-compatible block ::/96 and IANA's newer blocks outside 2000::/3 (100:0:0:1::/64, …)
+// `unicast`, so this bound catches them, and any block IANA adds there later.
+const globalUnicast6 = ipaddr.IPv6.parseCIDR('2000::/3');
+
+/**
+ * Is this parsed address public? IPv4: only ipaddr.js's `unicast` (every other range — private, loopback,
+ * link-local, CGNAT, reserved, benchmarking, AS112, AMT, multicast, broadcast — is special-purpose).
+ * IPv6: only `unicast` inside 2000::/3. IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96), NAT64,
+ * 6to4 and Teredo addresses are refused whatever IPv4 address they embed: no public host resolves to one.
+ */
+export function classifyAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): AddressVerdict {
+  const range = addr.range();
+  if (addr.kind() === 'ipv4') return range === 'unicast' ? { public: true } : { public: false, range };
+  const v6 = addr as ipaddr.IPv6;
+  if (range === 'ipv4Mapped') return { public: false, range: `ipv4Mapped ${v6.toIPv4Address().toString()}` };
+  if (range !== 'unicast') return { public: false, range };
+  if (!v6.match(globalUnicast6)) return { public: false, range: v6.parts.slice(0, 6).every((p) => p === 0) ? 'ipv4Compatible' : 'outside 2000::/3' };
+  return { public: true };
 }
 
-/** Is this literal IP address private, loopback, link-local, reserved or otherwise not public? */
+/** Is this literal IP address (any spelling ipaddr.js parses) private, loopback, reserved or otherwise not public? */
 export function isPrivateAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 4) return blocked.check(ip, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    return blocked.check(ip, 'ipv6');
+  if (!ipaddr.isValid(ip)) return true; // not an IP at all: refuse
+  return !classifyAddress(ipaddr.parse(ip)).public;
+}
+
+export type HostVerdict =
+  /** A literal public IP address. */
+  | { ok: true; kind: 'ip' }
+  /** A name: its addresses are checked when the connection resolves it (guardedLookup). */
+  | { ok: true; kind: 'name' }
+  | { ok: false; reason: string };
+
+const localNames = /(^|\.)(localhost|local|internal)$/;
+
+/**
+ * A pure verdict on a URL's host (`url.hostname`, brackets allowed). Literal addresses are parsed the way
+ * the system resolver would (ipaddr.js, like inet_aton, reads `127.1`, `0x7f.1` and `2130706433` as
+ * 127.0.0.1), so no spelling of a special-purpose address reads as a name. Same input, same verdict: safe to cache.
+ */
+export function classifyHost(host: string): HostVerdict {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  if (h === '') return { ok: false, reason: 'empty host' };
+  if (ipaddr.isValid(h)) {
+    const v = classifyAddress(ipaddr.parse(h));
+    return v.public ? { ok: true, kind: 'ip' } : { ok: false, reason: `address ${h} is not public (${v.range})` };
   }
-  return true; // not an IP at all: refuse
+  if (h.includes(':') || /^[0-9.]+$/.test(h) || /^0x[0-9a-f]+$/.test(h)) return { ok: false, reason: `host ${h} is not a valid address` };
+  if (localNames.test(h)) return { ok: false, reason: `host ${h} is not public` };
+  return { ok: true, kind: 'name' };
 }
 
 export class AllowList {
-  private readonly entries: Set<string>;
+  /** host (with or without port) → path prefixes allowed on it; `null` = the whole host. */
+  private readonly entries = new Map<string, string[] | null>();
   constructor(hosts: string[]) {
-    this.entries = new Set(hosts.map((h) => h.toLowerCase()));
+    for (const h of hosts) this.add(h);
   }
-  /** For the in-process simulator, whose address is known only after listen. */
+  /** Allow a whole host (DOWNLOAD_ALLOW_HOSTS: the operator's choice). */
   add(host: string): void {
-    this.entries.add(host.toLowerCase());
+    this.entries.set(host.toLowerCase(), null);
+  }
+  /**
+   * Allow only paths under `prefix` on `host` (`host:port`): the in-process simulator's files, whose address is
+   * known only after listen. The rest of that server (/metrics, /playground, …) stays refused.
+   */
+  addPath(host: string, prefix: string): void {
+    const key = host.toLowerCase();
+    const current = this.entries.get(key);
+    if (current === null) return;
+    this.entries.set(key, [...(current ?? []), prefix.endsWith('/') ? prefix : `${prefix}/`]);
   }
   /** `host` is `url.host` (with port when given), `hostname` without. */
   allows(url: URL): boolean {
-    return this.entries.has(url.host.toLowerCase()) || this.entries.has(url.hostname.toLowerCase());
+    for (const key of [url.host.toLowerCase(), url.hostname.toLowerCase()]) {
+      if (!this.entries.has(key)) continue;
+      const prefixes = this.entries.get(key);
+      if (prefixes === null) return true;
+      // The WHATWG parser has already resolved `..` and `%2e%2e`; an encoded slash or backslash could still
+      // be read as a separator by the server's router, so such a path never counts as inside the prefix.
+      if (/%2f|%5c|%2e/i.test(url.pathname)) return false;
+      if (prefixes!.some((p) => url.pathname.startsWith(p))) return true;
+    }
+    return false;
   }
 }
 
@@ -50,23 +104,19 @@ export function checkUrlSyntax(raw: string, allow: AllowList): UrlVerdict {
   if (allow.allows(url)) return /^https?:$/.test(url.protocol) ? { ok: true } : { ok: false, reason: `scheme ${url.protocol} is not allowed` };
   if (url.protocol !== 'https:') return { ok: false, reason: `scheme ${url.protocol} is not allowed (https only)` };
   if (url.username || url.password) return { ok: false, reason: 'credentials in URLs are not allowed' };
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (isIP(host) && isPrivateAddress(host)) return { ok: false, reason: `address ${host} is not public` };
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) {
-    return { ok: false, reason: `host ${host} is not public` };
-  }
-  return { ok: true };
+  const host = classifyHost(url.hostname);
+  return host.ok ? { ok: true } : host;
 }
 
 type LookupCb = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A `lookup` for net/tls.connect that refuses private answers. */
+/** A `lookup` for net/tls.connect that refuses private answers: every address a name resolves to must be public. */
 export function guardedLookup(hostname: string, options: { all?: boolean }, cb: LookupCb): void {
   dnsLookup(hostname, { all: true }, (err, addresses) => {
     if (err) return cb(err, []);
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) {
-      const e = Object.assign(new Error(`refused: ${hostname} resolves to non-public ${bad.address}`), { code: 'ESSRF' });
+    if (bad || addresses.length === 0) {
+      const e = Object.assign(new Error(`refused: ${hostname} resolves to non-public ${bad?.address ?? 'nothing'}`), { code: 'ESSRF' });
       return cb(e, []);
     }
     if (options.all) return cb(null, addresses);

@@ -22,16 +22,20 @@ type Fetched =
 
 const mib = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MiB`;
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, and waits for every one to settle (a rejection does not
+ * cut the others short: their results, and the temp files they hold, still reach the caller).
+ */
+async function mapLimitSettled<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const run = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      [out[i]] = await Promise.allSettled([fn(items[i]!)]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, run));
   return out;
 }
 
@@ -58,7 +62,7 @@ export async function deliver(deps: DeliverDeps, chat: ChatPort, job: Job, lastA
 
   const limits = chat.limits(job);
   const cap = Math.min(limits.maxFileBytes, deps.maxStemBytes);
-  const fetched: Fetched[] = await mapLimit(pending, deps.downloadConcurrency, async (file): Promise<Fetched> => {
+  const settled = await mapLimitSettled(pending, deps.downloadConcurrency, async (file): Promise<Fetched> => {
     const r = await deps.downloader.download(file.url, { maxBytes: cap });
     if (r.ok) return { file, as: 'attachment', local: r.value, name: fileNameFor(job, file, extensionFor(file.url, r.value.contentType)) };
     const name = fileNameFor(job, file, extensionFor(file.url));
@@ -66,13 +70,17 @@ export async function deliver(deps: DeliverDeps, chat: ChatPort, job: Job, lastA
     if (r.code === 'BLOCKED') return { file, as: 'skipped', name, why: r.detail ?? 'address not allowed' };
     return { file, as: 'link', name, why: 'unavailable' };
   });
+  // Every temp file is removed on every path: success, a retry, a failed post, or a download that threw.
+  const fetched = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
+    const thrown = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (thrown) return { ok: false, retry: true, error: `download failed: ${thrown.reason instanceof Error ? thrown.reason.message : String(thrown.reason)}` };
     // A download that failed for a passing reason is retried with the whole step, unless this is the last try.
     const transient = fetched.filter((f) => f.as === 'link' && f.why === 'unavailable');
     if (transient.length > 0 && !lastAttempt) return { ok: false, retry: true, error: `download failed: ${transient.map((f) => f.file.key).join(', ')}` };
     return await post(deps, chat, job, keyBase, fetched, limits.maxFilesPerMessage, cap, round);
   } finally {
-    await Promise.all(fetched.map((f) => (f.as === 'attachment' ? f.local.cleanup() : undefined)));
+    await Promise.allSettled(fetched.map((f) => (f.as === 'attachment' ? f.local.cleanup() : undefined)));
   }
 }
 

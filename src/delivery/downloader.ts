@@ -45,14 +45,29 @@ export class Downloader {
     this.allow.add(host);
   }
 
+  /** Allow only `prefix` on `host` (the demo simulator's /kie-sim/ files on this very server). */
+  allowHostPath(host: string, prefix: string): void {
+    this.allow.addPath(host, prefix);
+  }
+
   /** Cheap pre-check usable on the hot path (no DNS). */
   checkUrl(raw: string) {
     return checkUrlSyntax(raw, this.allow);
   }
 
+  /** Never throws: every failure (a refused address, a broken redirect, a full disk) is a coded result. */
   async download(raw: string, opts: { maxBytes: number; headers?: Record<string, string> }): Promise<Result<Downloaded, DownloadError>> {
+    try {
+      return await this.fetch(raw, opts);
+    } catch (e) {
+      return { ok: false, code: 'NETWORK', detail: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private async fetch(raw: string, opts: { maxBytes: number; headers?: Record<string, string> }): Promise<Result<Downloaded, DownloadError>> {
     let url = raw;
     for (let hop = 0; hop <= (this.o.maxRedirects ?? 3); hop++) {
+      // Every hop is checked again: a redirect may point anywhere.
       const verdict = this.checkUrl(url);
       if (!verdict.ok) return { ok: false, code: 'BLOCKED', detail: verdict.reason };
       const parsed = new URL(url);
@@ -66,10 +81,13 @@ export class Downloader {
         return { ok: false, code: 'NETWORK', detail: err.message };
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
-        await res.body.dump();
+        await res.body.dump().catch(() => undefined);
+        const location = String(res.headers.location);
+        if (!URL.canParse(location, url)) return { ok: false, code: 'HTTP_ERROR', detail: `HTTP ${res.statusCode} to an unparseable Location` };
+        const next = new URL(location, url);
         // Credentials never follow a redirect to another host.
-        if (opts.headers && new URL(String(res.headers.location), url).host !== parsed.host) opts = { maxBytes: opts.maxBytes };
-        url = new URL(String(res.headers.location), url).toString();
+        if (opts.headers && next.host !== parsed.host) opts = { maxBytes: opts.maxBytes };
+        url = next.toString();
         continue;
       }
       if (res.statusCode !== 200) {
@@ -87,9 +105,10 @@ export class Downloader {
   }
 
   private async save(res: Dispatcher.ResponseData, maxBytes: number, contentType: string): Promise<Result<Downloaded, DownloadError>> {
-    const dir = await mkdtemp(join(this.o.tmpDir ?? tmpdir(), 'stembot-'));
-    const path = join(dir, 'file');
-    const cleanup = () => rm(dir, { recursive: true, force: true });
+    let dir: string | null = null;
+    const cleanup = async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    };
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -98,9 +117,13 @@ export class Downloader {
       },
     });
     try {
+      dir = await mkdtemp(join(this.o.tmpDir ?? tmpdir(), 'stembot-'));
+      const path = join(dir, 'file');
       await pipeline(res.body, counter, createWriteStream(path));
       return { ok: true, value: { path, bytes, contentType, cleanup } };
     } catch (e) {
+      // Whatever failed (the body, the cap, our disk), nothing stays behind: not the folder, not the socket.
+      res.body.destroy();
       await cleanup();
       if (e instanceof TooLarge) return { ok: false, code: 'TOO_LARGE', detail: `over ${maxBytes} bytes` };
       return { ok: false, code: 'NETWORK', detail: (e as Error).message };

@@ -1,5 +1,6 @@
 // The small outbox steps: open the conversation, submit to Kie, keep the status message current, and
 // explain a failure. `deliver` has its own file.
+import { rm } from 'node:fs/promises';
 import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
 import { statusView } from '../core/status-view.js';
@@ -85,14 +86,25 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
     if (!up.ok) return { ok: false, code: up.code === 'KIE_UNREACHABLE' ? 'UPLOAD_FAILED' : up.code, detail: up.detail };
     // Remember the hosted copy so a retried submission does not upload again.
     await d.store.updateJob(job.id, { input: { type: 'url', url: up.value.downloadUrl, name: input.name } }, d.now());
+    // Kie has its own copy, and a retried submission now uses it: the upload on our disk is no longer needed.
+    await discardLocalInput(input);
     return { ok: true, source: { audioUrl: up.value.downloadUrl } };
   } finally {
     await local.cleanup();
   }
 }
 
+/** A playground upload (`file` input) is stembot's own file: removed once Kie holds a copy or the job has ended. */
+async function discardLocalInput(input: Job['input']): Promise<void> {
+  if (input.type === 'file') await rm(input.path, { force: true });
+}
+
 export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): Promise<StepResult> {
-  if (job.taskId || job.state !== 'queued') return { ok: true };
+  if (job.taskId || job.state !== 'queued') {
+    // Submitted already, or ended before submission (its conversation could not be opened): no step needs the upload.
+    await discardLocalInput(job.input);
+    return { ok: true };
+  }
   const src = await sourceFor(d, job);
   const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken)) : src;
   if (r.ok) {
@@ -103,6 +115,7 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
   // A private file's credential (e.g. the Slack bot token) is not kept once the job has failed.
   if (job.input.type === 'private_url') await d.store.updateJob(job.id, { input: { type: 'private_url', url: job.input.url, name: job.input.name } }, d.now());
+  await discardLocalInput(job.input);
   await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code: r.code, ...(r.detail ? { detail: r.detail } : {}) });
   return { ok: true };
 }

@@ -1,5 +1,8 @@
 // The deliver step against a fake chat platform (a ChatPort written for the test) and a loopback file host.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatLimits, ChatPort, ChatResult, OutgoingMessage } from '../../src/core/ports.js';
 import type { Job } from '../../src/core/types.js';
@@ -34,6 +37,8 @@ beforeAll(async () => {
       broken--;
       return void res.writeHead(503).end();
     }
+    // A file host whose redirect cannot even be parsed.
+    if (req.url === '/bad-location.mp3') return void res.writeHead(302, { location: 'http://[::1' }).end();
     const size = Number(/(\d+)/.exec(req.url ?? '')?.[1] ?? 1000);
     res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': size }).end(Buffer.alloc(size, 1));
   });
@@ -99,5 +104,69 @@ describe('deliver', () => {
       [[], [`http://${host}/flaky.mp3`]],
     ]);
     expect(chat.posts[1]!.message.text).toMatch(/could not fetch some files after several tries/);
+  });
+
+  it('GIVEN one stem redirects to an unparseable Location WHEN delivered, retried and finally given up on THEN no temp file is ever left, and the other stems arrive', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'stembot-deliver-tmp-'));
+    try {
+      const store = new SqliteJobStore(':memory:');
+      await store.migrate();
+      const deps = { store, downloader: new Downloader({ allowHosts: [host], timeoutMs: 5_000, tmpDir: tmp }), now: () => 5, maxStemBytes: 1_000_000, downloadConcurrency: 2 };
+      const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 10 });
+      const leftovers = () => readdirSync(tmp);
+
+      // (i) success: every stem attached, nothing left.
+      const good = await completedJob(store, [`http://${host}/a-100.mp3`, `http://${host}/b-200.mp3`, `http://${host}/c-300.mp3`]);
+      expect(await deliver(deps, chat, good, false)).toEqual({ ok: true });
+      expect(leftovers()).toEqual([]);
+      expect(chat.posts.map((p) => p.fileBytes)).toEqual([[100, 200, 300]]);
+
+      // (ii) one stem's redirect is broken, the other three download fine; (iii) the step retried like the
+      // outbox does, then its last attempt. Not one run may leave a temp folder.
+      const job = await completedJob(store, [`http://${host}/a-100.mp3`, `http://${host}/b-200.mp3`, `http://${host}/bad-location.mp3`, `http://${host}/d-400.mp3`]);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const r = await deliver(deps, chat, (await store.getJob(job.id))!, false).catch((e: unknown) => ({ thrown: String(e) }));
+        expect(leftovers(), `temp folders after attempt ${attempt}`).toEqual([]);
+        expect(r).toEqual({ ok: false, retry: true, error: 'download failed: bass' });
+      }
+      expect(await deliver(deps, chat, (await store.getJob(job.id))!, true)).toEqual({ ok: true });
+      expect(leftovers()).toEqual([]);
+      expect(chat.posts.slice(1).map((p) => [p.fileBytes, p.message.links?.map((l) => l.url)])).toEqual([
+        [[100, 200, 400], undefined],
+        [[], [`http://${host}/bad-location.mp3`]],
+      ]);
+      await deps.downloader.close();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('GIVEN a download that throws (a bug, not a coded failure) WHEN the others succeeded THEN their temp files are still removed and the step is retried', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'stembot-deliver-throw-'));
+    try {
+      const store = new SqliteJobStore(':memory:');
+      await store.migrate();
+      // The real downloader, except that one URL makes it throw, after the other downloads have finished.
+      class ThrowingDownloader extends Downloader {
+        override async download(url: string, opts: { maxBytes: number }) {
+          if (url.includes('throws')) {
+            await new Promise((r) => setTimeout(r, 50));
+            throw new Error('unexpected');
+          }
+          return super.download(url, opts);
+        }
+      }
+      const downloader = new ThrowingDownloader({ allowHosts: [host], timeoutMs: 5_000, tmpDir: tmp });
+      const deps = { store, downloader, now: () => 5, maxStemBytes: 1_000_000, downloadConcurrency: 4 };
+      const chat = new FakeChat({ maxFileBytes: 10_000, maxFilesPerMessage: 10 });
+      const job = await completedJob(store, [`http://${host}/a-100.mp3`, `http://${host}/throws.mp3`, `http://${host}/c-300.mp3`]);
+      const r = await deliver(deps, chat, job, false).catch((e: unknown) => ({ thrown: String(e) }));
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(r).toEqual({ ok: false, retry: true, error: 'download failed: unexpected' });
+      expect(chat.posts).toEqual([]);
+      await downloader.close();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
