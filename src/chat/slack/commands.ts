@@ -35,7 +35,7 @@ export function registerCommands(bolt: App, deps: SlackDeps): void {
         return;
       }
       if (/^(help|\?)$/i.test(text)) return ack({ response_type: 'ephemeral', text: usage[kind] });
-      const parsed = commandFromLine(kind, text, deps.botToken);
+      const parsed = commandFromLine(kind, text);
       if (!parsed.ok) return ack({ response_type: 'ephemeral', text: parsed.message });
       await ack();
       const origin = originOf({ teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, userName: command.user_name });
