@@ -67,8 +67,8 @@ export class Downloader {
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         await res.body.dump();
-        // Credentials never follow a redirect to another host.
-        if (opts.headers && new URL(String(res.headers.location), url).host !== parsed.host) opts = { maxBytes: opts.maxBytes };
+        // Credentials never follow a redirect to another origin (scheme, host and port: not even https → http).
+        if (opts.headers && new URL(String(res.headers.location), url).origin !== parsed.origin) opts = { maxBytes: opts.maxBytes };
         url = new URL(String(res.headers.location), url).toString();
         continue;
       }
