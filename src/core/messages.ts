@@ -24,7 +24,7 @@ const sentences: Record<FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', string> = {
   INPUT_NOT_AUDIO: 'That file does not look like audio. Attach an MP3, WAV, FLAC, OGG or M4A file.',
   INPUT_TOO_LARGE: 'That file is larger than Kie accepts (20 MB). Trim or compress it and try again.',
   INPUT_INVALID: 'Some options are missing or not valid.',
-  INPUT_BLOCKED: 'stembot could not fetch that file from an allowed public address, so nothing was sent to Kie. Attach the file again or give a public link.',
+  INPUT_BLOCKED: 'That file could not be fetched from an allowed public address, so nothing was sent to Kie. Attach the file again or give a public link.',
   INPUT_UNREADABLE: 'stembot could not read the audio you gave it. Check the link or attachment and try again.',
   USER_CAP: 'You already have as many jobs running as allowed. Wait for one to finish, then try again.',
   WORKSPACE_CAP: 'This server has as many jobs running as allowed. Try again when one finishes.',
