@@ -18,7 +18,8 @@ export async function openModal(deps: SlackDeps, triggerId: string, kind: JobKin
   } catch (err) {
     const f = slackFailure(err);
     deps.log.warn({ detail: f.detail }, 'slack views.open failed');
-    await reply(`Slack did not open the form (${f.detail}). Try again, or give the options on the command line:\n${usage[kind]}`);
+    // Slack's own error code may be shown; a network error (addresses, ECONNREFUSED) stays in the log.
+    await reply(`Slack did not open the form${f.slackError ? ` (${f.slackError})` : ''}. Try again, or give the options on the command line:\n${usage[kind]}`);
   }
 }
 
