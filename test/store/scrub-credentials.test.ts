@@ -12,7 +12,11 @@ import { dropSchemas, freshSchema, pgTestUrl, queryIn, storeIn } from './pg-sche
 
 const TOKEN = 'xoxb-old-row-token';
 const oldSlackInput = { type: 'private_url', url: 'https://files.slack.com/files-pri/T1-F1/song.wav', name: 'song.wav', authHeader: `Bearer ${TOKEN}`, bytes: 42 } as AudioInput;
-const clean = { type: 'private_url', url: 'https://files.slack.com/files-pri/T1-F1/song.wav', name: 'song.wav', bytes: 42 };
+// The token goes; the row keeps saying whose file it is, so the job can still fetch it (with a fresh lookup).
+const clean = { type: 'private_url', url: 'https://files.slack.com/files-pri/T1-F1/song.wav', name: 'song.wav', bytes: 42, provider: 'slack' };
+// Discord's old rows carried an empty authHeader: it goes, and no provider is made up.
+const oldDiscordInput = { type: 'private_url', url: 'https://cdn.discordapp.com/attachments/1/2/a.wav', name: 'a.wav', authHeader: '' } as AudioInput;
+const discordClean = { type: 'private_url', url: 'https://cdn.discordapp.com/attachments/1/2/a.wav', name: 'a.wav' };
 const other: AudioInput = { type: 'url', url: 'https://example.com/a.mp3', name: 'a.mp3' };
 
 describe('scrub-credentials migration', () => {
@@ -24,6 +28,7 @@ describe('scrub-credentials migration', () => {
       await store.migrate();
       const a = await store.createJob(newJob({ input: oldSlackInput }), ['open']);
       const b = await store.createJob(newJob({ input: other }), ['open']);
+      const c = await store.createJob(newJob({ input: oldDiscordInput }), ['open']);
       await store.close();
       // As a database from before version 5: the row is there, the migration is not recorded.
       const raw = new Database(path);
@@ -35,6 +40,7 @@ describe('scrub-credentials migration', () => {
       await again.migrate();
       expect((await again.getJob(a.id))?.input).toEqual(clean);
       expect((await again.getJob(b.id))?.input).toEqual(other);
+      expect((await again.getJob(c.id))?.input).toEqual(discordClean);
       await again.close();
       const check = new Database(path, { readonly: true });
       const inputs = check.prepare('SELECT input FROM jobs').all() as { input: string }[];
@@ -58,11 +64,13 @@ describe('scrub-credentials migration', () => {
       await store.migrate();
       const a = await store.createJob(newJob({ input: oldSlackInput }), ['open']);
       const b = await store.createJob(newJob({ input: other }), ['open']);
+      const c = await store.createJob(newJob({ input: oldDiscordInput }), ['open']);
       await queryIn(url, schema, 'DELETE FROM schema_migrations WHERE version = 5');
       expect(JSON.stringify((await queryIn(url, schema, 'SELECT input FROM jobs WHERE id = $1', [a.id]))[0])).toContain(TOKEN);
       await store.migrate();
       expect((await store.getJob(a.id))?.input).toEqual(clean);
       expect((await store.getJob(b.id))?.input).toEqual(other);
+      expect((await store.getJob(c.id))?.input).toEqual(discordClean);
       const rows = await queryIn<{ input: unknown }>(url, schema, 'SELECT input FROM jobs');
       expect(JSON.stringify(rows)).not.toContain(TOKEN);
       await store.close();
