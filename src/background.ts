@@ -5,6 +5,7 @@ import type { JobService } from './core/job-service.js';
 import { Poller } from './core/poller.js';
 import type { ChatPorts, Clock, JobStore, KiePort } from './core/ports.js';
 import type { Job, JobEvent } from './core/types.js';
+import type { DownloadCredentials } from './delivery/credentials.js';
 import type { Downloader } from './delivery/downloader.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { openSubmitGate } from './cluster/open-gate.js';
@@ -36,6 +37,8 @@ export interface BackgroundDeps {
   chat: ChatPorts;
   kie: KiePort;
   downloader: Downloader;
+  /** Platform credentials for downloading private files, registered by the adapters. */
+  credentials?: DownloadCredentials;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -69,8 +72,10 @@ export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; pol
       firstPollDelayMs: d.callbacksExpected ? t.callbackGraceMs : t.pollIntervalMs,
       maxInputBytes: t.maxInputBytes,
       ingest,
+      ...(d.credentials ? { credentials: d.credentials } : {}),
+      log: d.logger,
     },
-    delivery: { store: d.store, downloader: d.downloader, now, maxStemBytes: t.maxStemBytes, downloadConcurrency: t.downloadConcurrency },
+    delivery: { store: d.store, downloader: d.downloader, now, maxStemBytes: t.maxStemBytes, downloadConcurrency: t.downloadConcurrency, log: d.logger },
     onStep: (item, job, result) => {
       d.metrics.steps.inc({ kind: item.kind, result: result.ok ? 'ok' : result.retry ? 'retry' : 'dead' });
       if (item.kind === 'deliver' && result.ok && job.finishedAt) d.metrics.deliveryLatency.observe((now() - job.finishedAt) / 1000);

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { JobService } from './core/job-service.js';
 import type { Poller } from './core/poller.js';
 import { systemClock, type ChatPorts, type Clock, type JobStore, type KiePort } from './core/ports.js';
+import { DownloadCredentials } from './delivery/credentials.js';
 import { Downloader } from './delivery/downloader.js';
 import type { OutboxWorker } from './delivery/outbox-worker.js';
 import type { KieClient } from './kie/client.js';
@@ -106,7 +107,9 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     chat.playground ??= await mountPlayground(app, { config, service, logger });
   }
   const adapters: ChatAdapter[] = [];
-  const adapterContext = { app, config, service, store, logger, clock, env: opts.env ?? process.env };
+  // Adapters register how to read their platform's private files; the token is added only at download time.
+  const credentials = new DownloadCredentials();
+  const adapterContext = { app, config, service, store, logger, clock, credentials, env: opts.env ?? process.env };
   if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
     const discord = await mountDiscord(adapterContext);
     chat.discord = discord.chat;
@@ -143,7 +146,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
       }
       // Callbacks need a URL Kie can reach: PUBLIC_URL, or this server when the simulator is local.
       const callbacksExpected = Boolean(config.publicUrl) || Boolean(sim);
-      const bg = createBackground({ config, store, service, chat, kie, downloader, clock, logger, metrics, callbackBase: config.publicUrl ?? baseUrl, callbacksExpected });
+      const bg = createBackground({ config, store, service, chat, kie, downloader, credentials, clock, logger, metrics, callbackBase: config.publicUrl ?? baseUrl, callbacksExpected });
       worker = stembot.worker = bg.worker;
       poller = stembot.poller = bg.poller;
       if (opts.worker !== false) worker.start();

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { ChatPort, Clock, JobsApi, JobStore } from '../core/ports.js';
+import type { DownloadCredentials } from '../delivery/credentials.js';
 import type { Logger } from '../ops/logger.js';
 
 export interface AdapterContext {
@@ -13,6 +14,8 @@ export interface AdapterContext {
   store: JobStore;
   logger: Logger;
   clock: Clock;
+  /** Where an adapter registers the credential for its own file host (sent only to that origin, never stored). */
+  credentials?: DownloadCredentials;
   /** The raw environment, for adapter-specific variables parsed by the adapter's own zod schema. */
   env: Record<string, string | undefined>;
 }

@@ -24,15 +24,24 @@ const sentences: Record<FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', string> = {
   INPUT_NOT_AUDIO: 'That file does not look like audio. Attach an MP3, WAV, FLAC, OGG or M4A file.',
   INPUT_TOO_LARGE: 'That file is larger than Kie accepts (20 MB). Trim or compress it and try again.',
   INPUT_INVALID: 'Some options are missing or not valid.',
+  INPUT_BLOCKED: 'That file could not be fetched from an allowed public address, so nothing was sent to Kie. Attach the file again or give a public link.',
   INPUT_UNREADABLE: 'stembot could not read the audio you gave it. Check the link or attachment and try again.',
   USER_CAP: 'You already have as many jobs running as allowed. Wait for one to finish, then try again.',
   WORKSPACE_CAP: 'This server has as many jobs running as allowed. Try again when one finishes.',
 };
 
+// Codes whose detail is Kie's own message to the user (or, for INPUT_INVALID, the validator's words). Every other
+// detail is ours (a downloader verdict naming an address, a network error such as ECONNREFUSED, a parse error):
+// it stays in the log and never reaches chat.
+const shownDetail = new Set<string>([
+  'KIE_INSUFFICIENT_CREDITS', 'KIE_BAD_PARAMETERS', 'KIE_CONTENT_VIOLATION', 'KIE_SOURCE_DOWNLOAD_FAILED', 'KIE_MAINTENANCE',
+  'KIE_SERVER_ERROR', 'KIE_UNAUTHORIZED', 'KIE_TOO_LONG', 'KIE_RATE_LIMITED', 'KIE_GENERATION_FAILED', 'INPUT_INVALID',
+]);
+
 /** The sentence for a code, with Kie's own words appended when they add something. */
 export function describeFailure(code: FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', detail?: string): string {
   const base = sentences[code];
-  if (!detail) return base;
+  if (!detail || !shownDetail.has(code)) return base;
   const clean = detail.replace(/\s+/g, ' ').trim().slice(0, 300);
   return clean ? `${base} (${code === 'INPUT_INVALID' ? '' : 'Kie said: '}${clean})` : base;
 }

@@ -22,8 +22,13 @@ export type AudioInput =
    * Kie's File Upload API before submission. `path` is a local file owned by stembot.
    */
   | { type: 'file'; path: string; name: string; bytes: number; mimeType?: string }
-  /** A private URL that needs a credential to read (Slack `url_private`): fetched, then re-hosted. */
-  | { type: 'private_url'; url: string; name: string; authHeader?: string; bytes?: number };
+  /**
+   * A URL stembot fetches itself, then re-hosts (Slack `url_private`, a Discord CDN URL about to expire).
+   * Never holds a credential: `provider` names the platform whose credential provider (delivery/credentials.ts)
+   * adds one at download time, and only for that platform's own origin. Rows written by older versions may
+   * still carry an `authHeader` field: it is never read.
+   */
+  | { type: 'private_url'; url: string; name: string; provider?: string; bytes?: number };
 
 export interface SeparateParams {
   kind: 'separate';
@@ -94,7 +99,7 @@ export type JobEvent =
       code: FailureCode;
       /** Kie's numeric code when it gave one. */
       kieCode?: number;
-      /** Kie's own words, kept for logs and shown after our sentence. */
+      /** For logs; shown after our sentence only when it is Kie's own words (core/messages.ts). */
       detail?: string;
     };
 
@@ -118,6 +123,8 @@ export type FailureCode =
   | 'INPUT_NOT_AUDIO'
   | 'INPUT_TOO_LARGE'
   | 'INPUT_INVALID'
+  /** The downloader refused the address (not public, not allowed, or not the platform's own file host). */
+  | 'INPUT_BLOCKED'
   | 'INPUT_UNREADABLE';
 
 /** Expected failures are values (DESIGN §4.1). */

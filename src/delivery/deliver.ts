@@ -3,6 +3,7 @@
 // delivered are skipped, and each batch's idempotency key is derived from its contents.
 import type { Action, ChatPort, JobStore, LocalFile, OutgoingMessage } from '../core/ports.js';
 import type { DeliveredFile, Job, ResultFile } from '../core/types.js';
+import type { Logger } from '../ops/logger.js';
 import type { Downloaded, Downloader } from './downloader.js';
 import { extensionFor, fileNameFor, mimeFor, songTitle } from './naming.js';
 import type { StepResult } from './step.js';
@@ -13,6 +14,8 @@ export interface DeliverDeps {
   now: () => number;
   maxStemBytes: number;
   downloadConcurrency: number;
+  /** Where the downloader's refusal (which names addresses) goes: the log, never the chat. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 type Fetched =
@@ -67,7 +70,10 @@ export async function deliver(deps: DeliverDeps, chat: ChatPort, job: Job, lastA
     if (r.ok) return { file, as: 'attachment', local: r.value, name: fileNameFor(job, file, extensionFor(file.url, r.value.contentType)) };
     const name = fileNameFor(job, file, extensionFor(file.url));
     if (r.code === 'TOO_LARGE') return { file, as: 'link', name, why: 'too_large' };
-    if (r.code === 'BLOCKED') return { file, as: 'skipped', name, why: r.detail ?? 'address not allowed' };
+    if (r.code === 'BLOCKED') {
+      deps.log?.warn({ jobId: job.id, file: file.key, detail: r.detail }, 'stem download refused by the address guard');
+      return { file, as: 'skipped', name, why: r.detail ?? 'address not allowed' };
+    }
     return { file, as: 'link', name, why: 'unavailable' };
   });
   // Every temp file is removed on every path: success, a retry, a failed post, or a download that threw.
@@ -108,7 +114,7 @@ async function post(deps: DeliverDeps, chat: ChatPort, job: Job, keyBase: string
     const lines: string[] = [];
     if (rest.some((f) => f.as === 'link' && f.why === 'too_large')) lines.push(`Too large to attach here (limit ${mib(cap)}) — download ${links.length === 1 ? 'it' : 'them'} from Kie; links last about 14 days:`);
     if (rest.some((f) => f.as === 'link' && f.why === 'unavailable')) lines.push('stembot could not fetch some files after several tries; here are Kie’s links instead:');
-    for (const s of rest) if (s.as === 'skipped') lines.push(`${s.name} could not be fetched: Kie gave an address stembot may not download from (${s.why}).`);
+    for (const s of rest) if (s.as === 'skipped') lines.push(`${s.name} could not be fetched from an allowed public address.`);
     messages.push({
       key: `${keyBase}:links:${rest.map((f) => f.file.key).join(',')}`,
       msg: { text: lines.join('\n'), links },

@@ -85,8 +85,8 @@ export class Downloader {
         const location = String(res.headers.location);
         if (!URL.canParse(location, url)) return { ok: false, code: 'HTTP_ERROR', detail: `HTTP ${res.statusCode} to an unparseable Location` };
         const next = new URL(location, url);
-        // Credentials never follow a redirect to another host.
-        if (opts.headers && next.host !== parsed.host) opts = { maxBytes: opts.maxBytes };
+        // Credentials never follow a redirect to another origin (scheme, host and port: not even https → http).
+        if (opts.headers && next.origin !== parsed.origin) opts = { maxBytes: opts.maxBytes };
         url = next.toString();
         continue;
       }

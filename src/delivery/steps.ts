@@ -5,6 +5,8 @@ import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
 import { statusView } from '../core/status-view.js';
 import type { FailureCode, Job, JobEvent, Result } from '../core/types.js';
+import type { Logger } from '../ops/logger.js';
+import type { DownloadCredentials } from './credentials.js';
 import type { Downloader } from './downloader.js';
 import type { StepResult } from './step.js';
 
@@ -12,12 +14,16 @@ export interface StepDeps {
   store: JobStore;
   kie: KiePort;
   downloader: Downloader;
+  /** Adds a platform's credential to a download of its own files (registered by the adapters); none when absent. */
+  credentials?: DownloadCredentials;
   now: () => number;
   callbackUrlFor: (token: string) => string;
   /** When to poll first after submission (later when callbacks are expected). */
   firstPollDelayMs: number;
   maxInputBytes: number;
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
+  /** Failure details (addresses, network errors) go here; chat gets the plain sentence only. */
+  log?: Pick<Logger, 'info'>;
 }
 
 const chatFail = (code: string, retryAfterMs?: number, detail?: string): StepResult => ({
@@ -61,8 +67,9 @@ export async function refreshStatus(d: StepDeps, chat: ChatPort, job: Job): Prom
   return { ok: true };
 }
 
-export async function notifyFailure(_d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
+export async function notifyFailure(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
   const f = job.failure;
+  if (f?.detail) d.log?.info({ jobId: job.id, code: f.code, detail: f.detail }, 'job failed');
   const text = `**${kindLabels[job.kind]} failed** for ${job.inputName}. ${f ? describeFailure(f.code, f.detail) : 'Something went wrong.'}`;
   const r = await chat.post(job, job.threadId || null, { text, mention: true }, `${job.id}:failure`);
   return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
@@ -77,8 +84,11 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
   if (input.type === 'kie_track') return { ok: true, source: { taskId: input.taskId, audioId: input.audioId } };
   let local = { path: input.type === 'file' ? input.path : '', cleanup: async () => {} };
   if (input.type === 'private_url') {
-    const got = await d.downloader.download(input.url, { maxBytes: d.maxInputBytes, ...(input.authHeader ? { headers: { authorization: input.authHeader } } : {}) });
-    if (!got.ok) return { ok: false, code: got.code === 'TOO_LARGE' ? 'INPUT_TOO_LARGE' : got.code === 'BLOCKED' ? 'INPUT_UNREADABLE' : 'UPLOAD_FAILED', detail: got.detail };
+    // The credential is looked up now, for this URL's origin only; any `authHeader` an old row still holds is ignored.
+    const cred = d.credentials?.forDownload(input.provider, input.url) ?? (input.provider === undefined ? { ok: true } : { ok: false, reason: 'no credential providers' });
+    if (!cred.ok) return { ok: false, code: 'INPUT_BLOCKED', detail: cred.reason };
+    const got = await d.downloader.download(input.url, { maxBytes: d.maxInputBytes, ...(cred.headers ? { headers: cred.headers } : {}) });
+    if (!got.ok) return { ok: false, code: got.code === 'TOO_LARGE' ? 'INPUT_TOO_LARGE' : got.code === 'BLOCKED' ? 'INPUT_BLOCKED' : 'UPLOAD_FAILED', detail: got.detail };
     local = got.value;
   }
   try {
@@ -113,8 +123,6 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
     return { ok: true };
   }
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
-  // A private file's credential (e.g. the Slack bot token) is not kept once the job has failed.
-  if (job.input.type === 'private_url') await d.store.updateJob(job.id, { input: { type: 'private_url', url: job.input.url, name: job.input.name } }, d.now());
   await discardLocalInput(job.input);
   await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code: r.code, ...(r.detail ? { detail: r.detail } : {}) });
   return { ok: true };

@@ -39,6 +39,8 @@ export interface StackOptions {
   tuning?: Partial<Tuning>;
   /** Per-file limit the fake Discord enforces. */
   maxFileBytes?: number;
+  /** More 127.0.0.1 servers the address guard lets through, standing for public hosts. */
+  allowHosts?: string[];
 }
 
 /** Fast clocks everywhere: the simulator plays stages at 50× speed, the worker ticks every 20 ms. */
@@ -61,7 +63,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     KIE_API_KEY: KIE_KEY,
     KIE_API_URL: sim.url,
     KIE_UPLOAD_URL: sim.url,
-    DOWNLOAD_ALLOW_HOSTS: `${new URL(sim.url).host},${discord.host}`,
+    DOWNLOAD_ALLOW_HOSTS: [new URL(sim.url).host, discord.host, ...(o.allowHosts ?? [])].join(','),
     DISCORD_TOKEN: TOKEN,
     DISCORD_APPLICATION_ID: APP_ID,
     DISCORD_PUBLIC_KEY: keys.publicKeyHex,

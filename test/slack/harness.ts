@@ -26,6 +26,8 @@ export interface Stack {
   /** Socket Mode only: Slack's WebSocket end. */
   socket?: FakeSlackSocket;
   baseUrl: string;
+  /** The temp folder holding stembot's SQLite database (`stembot.db`, `stembot.db-wal`). */
+  dataDir: string;
   /** Sends a body to `POST /slack/events`, signed with the test secret unless told otherwise. */
   send(body: string, o?: Partial<SignedOptions>): ReturnType<typeof postToSlackEndpoint>;
   close(): Promise<void>;
@@ -34,7 +36,7 @@ export interface Stack {
 /** Outbox and retries run fast; nothing else differs from production. */
 const fastTuning: Partial<Tuning> = { outboxTickMs: 25, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, pollTickMs: 100 };
 
-export async function startStack(o: { env?: Record<string, string>; tuning?: Partial<Tuning>; socketMode?: boolean } = {}): Promise<Stack> {
+export async function startStack(o: { env?: Record<string, string>; tuning?: Partial<Tuning>; socketMode?: boolean; allowHosts?: string[] } = {}): Promise<Stack> {
   // Small stems keep the suite quick; the simulator still serves real WAV bytes.
   const sim = await startSimulator({ speed: 25, stemBytes: 24_044, trackDurationSec: 1 });
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
@@ -51,7 +53,8 @@ export async function startStack(o: { env?: Record<string, string>; tuning?: Par
     SLACK_BOT_TOKEN: BOT_TOKEN,
     ...(socket ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
-    DOWNLOAD_ALLOW_HOSTS: `${new URL(sim.url).host},${slack.host}`,
+    // `allowHosts`: more 127.0.0.1 servers that stand for public hosts the address guard would let through.
+    DOWNLOAD_ALLOW_HOSTS: [new URL(sim.url).host, slack.host, ...(o.allowHosts ?? [])].join(','),
     LOG_LEVEL: 'silent',
     ...o.env,
   };
@@ -69,6 +72,7 @@ export async function startStack(o: { env?: Record<string, string>; tuning?: Par
     slack,
     ...(socket ? { socket } : {}),
     baseUrl,
+    dataDir: dir,
     send: (body, so = {}) => postToSlackEndpoint(baseUrl, body, { secret: SIGNING_SECRET, ...so }),
     async close() {
       await bot.stop();

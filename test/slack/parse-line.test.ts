@@ -3,11 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { commandFromLine, parseLine } from '../../src/chat/slack/parse-line.js';
 
-const token = 'xoxb-t';
-
 describe('Slack command line', () => {
   it('reads a bare URL and a mode word', () => {
-    expect(commandFromLine('separate', 'https://example.com/song.mp3 stems', token)).toEqual({
+    expect(commandFromLine('separate', 'https://example.com/song.mp3 stems')).toEqual({
       ok: true,
       input: { type: 'url', url: 'https://example.com/song.mp3', name: 'song.mp3' },
       params: { kind: 'separate', mode: 'stems' },
@@ -15,13 +13,13 @@ describe('Slack command line', () => {
   });
 
   it('reads task:/audio: as a Kie track, and audio:<link> as the input link', () => {
-    expect(commandFromLine('separate', 'task:abc audio:def', token)).toMatchObject({ ok: true, input: { type: 'kie_track', taskId: 'abc', audioId: 'def' }, params: { mode: 'vocals' } });
+    expect(commandFromLine('separate', 'task:abc audio:def')).toMatchObject({ ok: true, input: { type: 'kie_track', taskId: 'abc', audioId: 'def' }, params: { mode: 'vocals' } });
     expect(parseLine('separate', 'audio:https://x.example/a.mp3')).toEqual({ ok: true, raw: { url: 'https://x.example/a.mp3' } });
   });
 
   it('reads quoted values, Slack’s <link|label> markup and its &amp; entities', () => {
     const line = '<https://example.com/b.mp3?a=1&amp;b=2|b.mp3> prompt:"a folk song about rivers" style:Folk title:“River Song” vocal_gender:female model:v5.5 weirdness:0.25';
-    expect(commandFromLine('add_vocals', line, token)).toEqual({
+    expect(commandFromLine('add_vocals', line)).toEqual({
       ok: true,
       input: { type: 'url', url: 'https://example.com/b.mp3?a=1&b=2', name: 'b.mp3' },
       params: { kind: 'add_vocals', prompt: 'a folk song about rivers', style: 'Folk', title: 'River Song', vocalGender: 'f', model: 'V5_5', weirdness: 0.25 },
@@ -29,8 +27,8 @@ describe('Slack command line', () => {
   });
 
   it('implies mode single from a stem and matches Kie’s stem names whatever the case', () => {
-    expect(commandFromLine('separate', 'https://e.com/s.mp3 stem:"drum kit"', token)).toMatchObject({ ok: true, params: { mode: 'single', stem: 'Drum Kit' } });
-    expect(commandFromLine('separate', 'https://e.com/s.mp3 single', token)).toMatchObject({ ok: false, message: expect.stringContaining('needs the instrument') });
+    expect(commandFromLine('separate', 'https://e.com/s.mp3 stem:"drum kit"')).toMatchObject({ ok: true, params: { mode: 'single', stem: 'Drum Kit' } });
+    expect(commandFromLine('separate', 'https://e.com/s.mp3 single')).toMatchObject({ ok: false, message: expect.stringContaining('needs the instrument') });
   });
 
   it('explains each mistake and then shows the usage', () => {
@@ -48,7 +46,7 @@ describe('Slack command line', () => {
       ['add_vocals', 'ftp://e.com/a.mp3', 'I did not understand `ftp://e.com/a.mp3`'],
     ];
     for (const [kind, line, why] of cases) {
-      const r = commandFromLine(kind, line, token);
+      const r = commandFromLine(kind, line);
       expect(r.ok, line).toBe(false);
       if (r.ok) continue;
       expect(r.message, line).toContain(why);

@@ -32,8 +32,8 @@ export function attachmentInput(
   if (expiresAt !== null && expiresAt - o.now >= o.minLifetimeMs && a.size <= o.maxInputBytes) {
     return { ok: true, value: { input: { type: 'url', url: a.url, name: a.filename }, expiresAt } };
   }
-  // The CDN needs no credential. TODO(core): `authHeader` should be optional; '' sends an empty header.
-  return { ok: true, value: { input: { type: 'private_url', url: a.url, name: a.filename, authHeader: '', bytes: a.size } } };
+  // The CDN needs no credential, so no `provider`: the bot token never goes with this download.
+  return { ok: true, value: { input: { type: 'private_url', url: a.url, name: a.filename, bytes: a.size } } };
 }
 
 /**
@@ -47,6 +47,6 @@ export function reuseInput(
 ): { ok: true; input: AudioInput } | { ok: false; message: string } {
   if (input.type !== 'url' || expiresAt === undefined) return { ok: true, input };
   if (expiresAt - o.now >= o.minLifetimeMs) return { ok: true, input };
-  if (expiresAt - o.now > 60_000) return { ok: true, input: { type: 'private_url', url: input.url, name: input.name, authHeader: '' } };
+  if (expiresAt - o.now > 60_000) return { ok: true, input: { type: 'private_url', url: input.url, name: input.name } };
   return { ok: false, message: 'The original attachment has expired on Discord. Run `/separate` again with the file and `mode: up to 12 stems`.' };
 }

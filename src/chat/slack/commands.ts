@@ -18,7 +18,8 @@ export async function openModal(deps: SlackDeps, triggerId: string, kind: JobKin
   } catch (err) {
     const f = slackFailure(err);
     deps.log.warn({ detail: f.detail }, 'slack views.open failed');
-    await reply(`Slack did not open the form (${f.detail}). Try again, or give the options on the command line:\n${usage[kind]}`);
+    // Slack's own error code may be shown; a network error (addresses, ECONNREFUSED) stays in the log.
+    await reply(`Slack did not open the form${f.slackError ? ` (${f.slackError})` : ''}. Try again, or give the options on the command line:\n${usage[kind]}`);
   }
 }
 
@@ -35,7 +36,7 @@ export function registerCommands(bolt: App, deps: SlackDeps): void {
         return;
       }
       if (/^(help|\?)$/i.test(text)) return ack({ response_type: 'ephemeral', text: usage[kind] });
-      const parsed = commandFromLine(kind, text, deps.botToken);
+      const parsed = commandFromLine(kind, text);
       if (!parsed.ok) return ack({ response_type: 'ephemeral', text: parsed.message });
       await ack();
       const origin = originOf({ teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, userName: command.user_name });

@@ -11,6 +11,8 @@ export interface SlackDeps {
   log: Logger;
   clock: Clock;
   botToken: string;
+  /** Origins a Slack file may come from (the bot token is added for these only, at download time). */
+  fileOrigins: readonly string[];
   settings: SlackSettings;
   /** response_url per job, kept in memory (it expires after 30 minutes anyway) for late private answers. */
   responseUrls: ResponseUrls;

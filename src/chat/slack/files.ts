@@ -1,8 +1,11 @@
 // Slack files as stembot input. A file someone uploaded to Slack is only readable with the bot token
-// (`url_private`), so Kie cannot fetch it: it becomes a `private_url` input, which the core's submit step
-// downloads with that header (size-capped, streamed) and re-hosts through Kie's File Upload API under a unique
-// name. https://docs.slack.dev/messaging/working-with-files#authenticating
+// (`url_private`), so Kie cannot fetch it: it becomes a `private_url` input marked `provider: 'slack'`, which the
+// core's submit step downloads (size-capped, streamed) and re-hosts through Kie's File Upload API under a unique
+// name. The input holds no credential: the token is added at download time by the provider mount.ts registers,
+// and only for Slack's file origin. A file object naming any other origin is refused here, before a job exists.
+// https://docs.slack.dev/messaging/working-with-files#authenticating
 import { describeFailure } from '../../core/messages.js';
+import { onOrigin } from '../../delivery/credentials.js';
 import type { AudioInput, JobKind } from '../../core/types.js';
 import type { Built, RawOptions } from './options.js';
 import { nameFromUrl } from '../../core/input-name.js';
@@ -32,8 +35,18 @@ export function fileUrl(f: SlackFile): string | undefined {
 }
 
 
-/** Exactly one input: an attached file, a link, or (separation only) a Kie track. */
-export function resolveInput(kind: JobKind, raw: RawOptions, file: SlackFile | undefined, botToken: string): Built<AudioInput> {
+/** Where Slack serves `url_private` files: the bot token is sent there and nowhere else. */
+export const slackFilesOrigin = 'https://files.slack.com';
+
+/** Said privately when a file object's link is not on Slack's file origin; nothing is downloaded. */
+export const foreignFileMessage =
+  'That file’s download link does not point at Slack’s file server (files.slack.com), so stembot will not fetch it. Upload the file to Slack again, or give a public link with `url`.';
+
+/**
+ * Exactly one input: an attached file, a link, or (separation only) a Kie track. `fileOrigins`: the origins a
+ * Slack file may be downloaded from with the bot token (Slack's file origin; SLACK_API_URL's in tests).
+ */
+export function resolveInput(kind: JobKind, raw: RawOptions, file: SlackFile | undefined, fileOrigins: readonly string[]): Built<AudioInput> {
   const url = raw.url?.trim();
   const taskId = raw.task_id?.trim();
   const audioId = raw.audio_id?.trim();
@@ -55,8 +68,9 @@ export function resolveInput(kind: JobKind, raw: RawOptions, file: SlackFile | u
   const at = fileUrl(f);
   if (!isAudioFile(f)) return { ok: false, problems: [{ option: 'audio', message: describeFailure('INPUT_NOT_AUDIO') }] };
   if (!at) return { ok: false, problems: [{ option: 'audio', message: 'Slack did not give me a download link for that file. Upload it again.' }] };
+  if (!onOrigin(at, fileOrigins)) return { ok: false, problems: [{ option: 'audio', message: foreignFileMessage }] };
   return {
     ok: true,
-    value: { type: 'private_url', url: at, name: f.name || f.title || 'audio', authHeader: `Bearer ${botToken}`, ...(typeof f.size === 'number' ? { bytes: f.size } : {}) },
+    value: { type: 'private_url', url: at, name: f.name || f.title || 'audio', provider: 'slack', ...(typeof f.size === 'number' ? { bytes: f.size } : {}) },
   };
 }

@@ -110,7 +110,7 @@ export type ModalResult =
   | { ok: false; notOurs: true };
 
 /** A submitted form → the core's input and params, or the per-field errors Slack shows in the modal. */
-export function readModal(view: SubmittedView, botToken: string): ModalResult {
+export function readModal(view: SubmittedView, fileOrigins: readonly string[]): ModalResult {
   const kind = view.callback_id.slice(modalPrefix.length) as JobKind;
   if (!view.callback_id.startsWith(modalPrefix) || !(kind in optionNames)) return { ok: false, notOurs: true };
   let meta: ModalMeta;
@@ -127,7 +127,7 @@ export function readModal(view: SubmittedView, botToken: string): ModalResult {
     if (text) raw[name] = text;
   }
   const file = values.audio?.v?.files?.[0] ?? (raw.url || raw.task_id || raw.audio_id ? undefined : meta.f);
-  const input = resolveInput(kind, raw, file, botToken);
+  const input = resolveInput(kind, raw, file, fileOrigins);
   const params = buildParams(kind, raw);
   if (input.ok && params.ok) return { ok: true, kind, meta, input: input.value, params: params.value };
   const problems: Problem[] = [...(input.ok ? [] : input.problems), ...(params.ok ? [] : params.problems)];
@@ -143,7 +143,7 @@ export function readModal(view: SubmittedView, botToken: string): ModalResult {
 /** view_submission → Command. Field mistakes stay in the modal (response_action: errors); refusals come privately. */
 export function registerModals(bolt: App, deps: SlackDeps): void {
   bolt.view({ callback_id: new RegExp(`^${modalPrefix}`), type: 'view_submission' }, async ({ ack, body, view }) => {
-    const read = readModal(view as SubmittedView, deps.botToken);
+    const read = readModal(view as SubmittedView, deps.fileOrigins);
     if (!read.ok) return 'errors' in read ? ack({ response_action: 'errors', errors: read.errors }) : ack();
     await ack();
     const user = body.user as { id: string; name?: string; username?: string };

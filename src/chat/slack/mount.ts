@@ -7,6 +7,7 @@ import { registerActions } from './actions.js';
 import { SlackChat } from './chat-port.js';
 import { registerCommands } from './commands.js';
 import { ResponseUrls, type SlackDeps } from './deps.js';
+import { slackFilesOrigin } from './files.js';
 import { slackLogger } from './log.js';
 import { registerModals } from './modals.js';
 import { FastifyReceiver, slackEventsRoute } from './receiver.js';
@@ -27,7 +28,11 @@ export const mountSlack: MountAdapter = async (ctx) => {
   const log = ctx.logger.child({ platform: 'slack' });
   const web = createWebClient(botToken, apiUrl, log, settings.apiTimeoutMs);
   const responseUrls = new ResponseUrls(ctx.clock);
-  const deps: SlackDeps = { service: ctx.service, web, log, clock: ctx.clock, botToken, settings, responseUrls };
+  // Slack's file host, plus SLACK_API_URL's origin (which gets the token on every Web API call anyway; in tests
+  // it is the fake Slack that serves the files). Compared as origins: other services share 127.0.0.1 in tests.
+  const fileOrigins = [...new Set([slackFilesOrigin, new URL(apiUrl).origin])];
+  ctx.credentials?.register('slack', { origins: fileOrigins, headers: () => ({ authorization: `Bearer ${botToken}` }) });
+  const deps: SlackDeps = { service: ctx.service, web, log, clock: ctx.clock, botToken, fileOrigins, settings, responseUrls };
 
   const chat = new SlackChat({
     web,

@@ -108,11 +108,11 @@ export const usage: Record<JobKind, string> = {
 const problemLine = (p: Problem) => `• ${p.message.replace(/\.?$/, '.')}`;
 
 /** A whole command line → the core's input and params, or the mistakes followed by the usage. */
-export function commandFromLine(kind: JobKind, line: string, botToken: string): { ok: true; input: AudioInput; params: JobParams } | { ok: false; message: string } {
+export function commandFromLine(kind: JobKind, line: string): { ok: true; input: AudioInput; params: JobParams } | { ok: false; message: string } {
   const parsed = parseLine(kind, line);
   const problems = parsed.ok ? [] : parsed.problems.map((m) => `• ${m}`);
   if (parsed.ok) {
-    const input = resolveInput(kind, parsed.raw, undefined, botToken);
+    const input = resolveInput(kind, parsed.raw, undefined, []);
     const params = buildParams(kind, parsed.raw);
     if (input.ok && params.ok) return { ok: true, input: input.value, params: params.value };
     if (!input.ok) problems.push(...input.problems.map(problemLine));

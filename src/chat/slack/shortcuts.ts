@@ -5,7 +5,8 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import type { JobKind } from '../../core/types.js';
 import { openModal } from './commands.js';
 import type { SlackDeps } from './deps.js';
-import { fileUrl, isAudioFile, type SlackFile } from './files.js';
+import { onOrigin } from '../../delivery/credentials.js';
+import { fileUrl, foreignFileMessage, isAudioFile, type SlackFile } from './files.js';
 import { replyTo } from './reply.js';
 
 /** callback_id of each shortcut, as declared in slack-manifest.yml. */
@@ -38,6 +39,13 @@ export function registerShortcuts(bolt: App, deps: SlackDeps): void {
     const link = files.length ? undefined : firstLink(s.message.text);
     if (!files.length && !link) {
       await reply('That message has no audio file or link I can use. Pick a message with an MP3, WAV, FLAC, OGG or M4A attached (or a link to one).');
+      return;
+    }
+    // Refused before the form opens: a file served from anywhere but Slack's file host is never fetched.
+    const at = files[0] && fileUrl(files[0]);
+    if (at && !onOrigin(at, deps.fileOrigins)) {
+      deps.log.warn({ origin: URL.canParse(at) ? new URL(at).origin : 'unparseable' }, 'slack file link is not on Slack’s file origin; refused');
+      await reply(foreignFileMessage);
       return;
     }
     await openModal(deps, s.trigger_id, kind, { c: s.channel.id, r: s.response_url, ...(files[0] ? { f: slim(files[0]) } : {}) }, reply, link ? { url: link } : {});
