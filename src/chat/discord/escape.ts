@@ -36,10 +36,11 @@ export function escapeMarkdown(text: string): string {
 
 /**
  * For fields Discord shows as written (embed footer, button labels, thread names, autocomplete choices,
- * file names): no Markdown to escape (a backslash would show), only mentions defused.
+ * file names): no Markdown to escape (a backslash would show), only mentions and `[label](url)` defused.
  */
 export function escapePlain(text: string): string {
-  return defuseMentions(text.replace(invisible, ''));
+  // `](` broken too: a thread name or label shown somewhere that does render Markdown is no masked link.
+  return defuseMentions(text.replace(invisible, '').replace(/\]\(/g, `]${ZWSP}(`));
 }
 
 /**
