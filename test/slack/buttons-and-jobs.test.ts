@@ -15,8 +15,10 @@ afterAll(async () => {
 const stemsIn = (ts: string) => stack.slack.thread(CHANNEL, ts).flatMap((m) => m.files);
 
 async function finishedVocalsJob() {
+  const before = stack.slack.channelMessages(CHANNEL).length;
   await stack.send(slashCommand({ command: '/separate', text: 'https://music.example/ballad.mp3', channelId: CHANNEL, responseUrl: stack.slack.responseUrl() }));
-  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL).at(-1));
+  // This job's own card (the last card could still be the previous job's).
+  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL)[before]);
   const withButton = await waitFor('button message', () => stack.slack.thread(CHANNEL, card.ts).find((m) => m.blocks?.some((b) => b.type === 'actions')));
   const button = (withButton.blocks!.find((b) => b.type === 'actions')!.elements as { action_id: string; value: string }[])[0]!;
   await waitFor('2 stems', () => stemsIn(card.ts).length === 2);
