@@ -6,7 +6,7 @@
 //
 // A backslash before ASCII punctuation is Discord's own escape (the backslash is not shown). Escaped: what
 // formats or links anywhere in a line (`\ * _ ~ ` | [ ]`), `<` so `<@…>`, `<#…>`, `<t:…>` and `<https://…>`
-// stay text, `:` so a URL in a title is not auto-linked (nor unfurled into a preview), and what starts a
+// stay text, the `:` of `://` so a URL in a title is not auto-linked (nor unfurled into a preview), what starts a
 // headline, quote or list at the beginning of a line (`#`, `>`, `-`, `+`, `1.`).
 
 /** Zero-width space: after `@` it keeps `@everyone` / `@here` / `<@id>` from being read as a mention. */
@@ -16,7 +16,7 @@ const ZWSP = '\u200b';
 // eslint-disable-next-line no-control-regex
 const invisible = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-const inline = /[\\*_~`|[\]<:]/g;
+const inline = /[\\*_~`|[\]<]/g;
 const lineStart = /^(\s*)([#>+-]|\d+\.)/gm;
 
 /** No mention can be formed: `@` is followed by a zero-width space. */
@@ -30,7 +30,7 @@ function defuseMentions(text: string): string {
  * markup around it.
  */
 export function escapeMarkdown(text: string): string {
-  const escaped = text.replace(invisible, '').replace(inline, (c) => `\\${c}`);
+  const escaped = text.replace(invisible, '').replace(inline, (c) => `\\${c}`).replace(/:\/\//g, '\\://');
   return defuseMentions(escaped.replace(lineStart, (_m, space: string, mark: string) => `${space}${mark.endsWith('.') ? `${mark.slice(0, -1)}\\.` : `\\${mark}`}`));
 }
 
