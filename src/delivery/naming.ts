@@ -4,10 +4,15 @@ import type { Job, ResultFile } from '../core/types.js';
 const mimeByExt: Record<string, string> = { mp3: 'audio/mpeg', wav: 'audio/wav', flac: 'audio/flac', m4a: 'audio/mp4', ogg: 'audio/ogg', aac: 'audio/aac' };
 const extByMime: Record<string, string> = { 'audio/mpeg': 'mp3', 'audio/mp3': 'mp3', 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/flac': 'flac', 'audio/mp4': 'm4a', 'audio/ogg': 'ogg', 'audio/aac': 'aac' };
 
+/**
+ * A name part safe on every disk and in every chat: no path separators or characters a file system refuses,
+ * no control or bidirectional characters (which can make `gpj.exe` read as `exe.jpg`), and nothing that forms
+ * a link or a mention where chat shows the name (`[label](url)`, `@everyone`, `<@id>`, backticks). Bounded.
+ */
 export function sanitize(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.slice(0, 90) || 'audio';
+  const clean = name.replace(/[\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff/\\:*?"<>|[\]@`]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.slice(0, 90).trim() || 'audio';
 }
 
 /** The song's name as people know it. */

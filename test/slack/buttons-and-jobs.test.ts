@@ -15,8 +15,10 @@ afterAll(async () => {
 const stemsIn = (ts: string) => stack.slack.thread(CHANNEL, ts).flatMap((m) => m.files);
 
 async function finishedVocalsJob() {
+  const before = stack.slack.channelMessages(CHANNEL).length;
   await stack.send(slashCommand({ command: '/separate', text: 'https://music.example/ballad.mp3', channelId: CHANNEL, responseUrl: stack.slack.responseUrl() }));
-  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL).at(-1));
+  // This job's own card (the last card could still be the previous job's).
+  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL)[before]);
   const withButton = await waitFor('button message', () => stack.slack.thread(CHANNEL, card.ts).find((m) => m.blocks?.some((b) => b.type === 'actions')));
   const button = (withButton.blocks!.find((b) => b.type === 'actions')!.elements as { action_id: string; value: string }[])[0]!;
   await waitFor('2 stems', () => stemsIn(card.ts).length === 2);
@@ -60,6 +62,68 @@ describe('Slack result buttons', () => {
     const tracks = (stack.sim.control.task(gen.taskId)!.record.response as { sunoData: { id: string }[] }).sunoData;
     expect(task.params).toMatchObject({ taskId: gen.taskId, audioId: tracks[1]!.id });
     expect(JSON.stringify(sep.blocks)).toContain('Lullaby (take 2)');
+  });
+});
+
+describe('Slack result buttons: forged values', () => {
+  // A button's value is whatever the presser's client sends, inside a request Slack signs for them: bob can put
+  // any job id, user id and Kie track in it. Nothing in it may decide who may press or what Kie works on.
+  const buttonFor = (actionId: string, value: Record<string, string>) => ({ action_id: actionId, value: JSON.stringify(value) });
+
+  async function press(user: { id: string; name: string }, b: { action_id: string; value: string }) {
+    const responseUrl = stack.slack.responseUrl();
+    await stack.send(buttonPress({ channelId: CHANNEL, messageTs: '1.000002', responseUrl, actionId: b.action_id, value: b.value, user }));
+    return String((await waitFor('private answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)))).body.text);
+  }
+
+  async function nothingStarted(f: () => Promise<string>): Promise<string> {
+    const tasks = stack.sim.control.tasks().length;
+    const bobsJobs = (await stack.bot.service.listForUser('slack', bob.id, 50)).length;
+    const answer = await f();
+    await stack.sim.control.settled();
+    expect(stack.sim.control.tasks()).toHaveLength(tasks);
+    expect(await stack.bot.service.listForUser('slack', bob.id, 50)).toHaveLength(bobsJobs);
+    return answer;
+  }
+
+  it("GIVEN alice's finished separation WHEN bob presses a forged \"Split into 12 stems\" naming her job and himself as requester THEN he is refused and nothing starts", async () => {
+    const { button } = await finishedVocalsJob();
+    const aliceJob = (JSON.parse(button.value) as { j: string }).j;
+    const answer = await nothingStarted(() => press(bob, buttonFor('stembot:split_stems:0', { j: aliceJob, u: bob.id })));
+    expect(answer).toContain(`Only <@${alice.id}>, who started this job`);
+  });
+
+  it("GIVEN alice's finished job WHEN bob presses a forged \"Deliver again\" naming it THEN he is refused and nothing is posted again", async () => {
+    const { card, button } = await finishedVocalsJob();
+    const aliceJob = (JSON.parse(button.value) as { j: string }).j;
+    const before = stemsIn(card.ts).length;
+    const answer = await nothingStarted(() => press(bob, buttonFor('stembot:redeliver:0', { j: aliceJob, u: bob.id })));
+    expect(answer).toContain(`Only <@${alice.id}>, who started this job`);
+    expect(stemsIn(card.ts)).toHaveLength(before);
+  });
+
+  it("GIVEN bob's own add-instrumental result WHEN he presses \"Separate stems\" with alice's Kie track put in the value THEN Kie is not asked to separate her track", async () => {
+    // alice's generated track, and bob's own job with a real button
+    await stack.send(slashCommand({ command: '/add-instrumental', text: 'https://music.example/alice-vox.mp3 tags:warm title:Private', channelId: CHANNEL, responseUrl: stack.slack.responseUrl() }));
+    const aliceCard = await waitFor('alice card', () => stack.slack.channelMessages(CHANNEL).find((m) => m.text.includes('Private')));
+    await waitFor('alice buttons', () => stack.slack.thread(CHANNEL, aliceCard.ts).find((m) => m.blocks?.some((b) => b.type === 'actions')));
+    const aliceTask = stack.sim.control.tasks().filter((t) => t.kind === 'add_instrumental').at(-1)!;
+    const aliceTrack = (stack.sim.control.task(aliceTask.taskId)!.record.response as { sunoData: { id: string }[] }).sunoData[0]!.id;
+    await stack.send(slashCommand({ command: '/add-instrumental', text: 'https://music.example/bob-vox.mp3 tags:cold title:Bobs', channelId: CHANNEL, responseUrl: stack.slack.responseUrl(), user: bob }));
+    const bobCard = await waitFor('bob card', () => stack.slack.channelMessages(CHANNEL).find((m) => m.text.includes('Bobs')));
+    const bobMsg = await waitFor('bob buttons', () => stack.slack.thread(CHANNEL, bobCard.ts).find((m) => m.blocks?.some((b) => b.type === 'actions')));
+    const real = (bobMsg.blocks!.find((b) => b.type === 'actions')!.elements as { action_id: string; value: string }[])[0]!;
+    const bobJob = (JSON.parse(real.value) as { j: string }).j;
+    const bobTask = (await stack.bot.service.get(bobJob))!.taskId!;
+
+    const answer = await nothingStarted(() => press(bob, buttonFor(real.action_id, { j: bobJob, u: bob.id, t: aliceTask.taskId, a: aliceTrack })));
+    expect(answer).toContain('That track is not part of this job');
+    expect(stack.sim.control.tasks().filter((t) => t.kind === 'separate_vocal' && t.params.taskId === aliceTask.taskId)).toEqual([]);
+
+    // The same button, unforged, still works for bob, on his own track.
+    await stack.send(buttonPress({ channelId: CHANNEL, messageTs: bobMsg.ts, threadTs: bobCard.ts, responseUrl: stack.slack.responseUrl(), actionId: real.action_id, value: real.value, user: bob }));
+    const sep = await waitFor('bob separation', () => stack.sim.control.tasks().find((t) => t.kind === 'separate_vocal' && t.params.taskId === bobTask));
+    expect(sep.params.taskId).not.toBe(aliceTask.taskId);
   });
 });
 

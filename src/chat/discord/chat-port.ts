@@ -8,6 +8,7 @@ import { Routes, RESTJSONErrorCodes, type APIMessage, type APIThreadChannel, typ
 import { fail, ok, type Job } from '../../core/types.js';
 import type { ChatLimits, ChatPort, ChatResult, OutgoingMessage, StatusView } from '../../core/ports.js';
 import { discordDefaults as d } from './defaults.js';
+import { escapePlain } from './escape.js';
 import { nonceFor, renderMessage, statusEmbed } from './render.js';
 import { postWithFiles, type FilePostOptions } from './file-post.js';
 import { chatError, discordCode } from './rest.js';
@@ -56,7 +57,7 @@ export class DiscordChat implements ChatPort {
     // Asked inside a thread (or a forum post): the conversation already has its thread.
     if (job.originMeta.inThread === true) return ok({ threadId: job.channelId });
     try {
-      const body = { name: name.trim().slice(0, 100) || 'stembot', auto_archive_duration: d.threadAutoArchiveMin };
+      const body = { name: escapePlain(name).trim().slice(0, 100) || 'stembot', auto_archive_duration: d.threadAutoArchiveMin };
       const thread = (await this.o.rest.post(Routes.threads(job.channelId, messageId), { body })) as APIThreadChannel;
       return ok({ threadId: thread.id });
     } catch (err) {

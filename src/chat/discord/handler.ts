@@ -23,6 +23,7 @@ import { discordDefaults as d } from './defaults.js';
 import type { DiscordEnv } from './env.js';
 import type { Intake, IntakeBase } from './intake.js';
 import { jobReply, jobsReply, type ReplyBody } from './replies.js';
+import { escapeMarkdown, escapePlain } from './escape.js';
 import { clip } from './render.js';
 import { isJobCommand, originOf, toCommand } from './to-command.js';
 
@@ -111,7 +112,7 @@ export class InteractionHandler {
     const r = await this.o.service.submit(command);
     if (!r.ok) return r.message;
     this.o.logger.info({ jobId: r.job.id, kind: r.job.kind, guild: r.job.workspaceId }, 'discord job accepted');
-    return `Started job \`${r.job.id}\` — ${describeJob(r.job)} on **${clip(r.job.inputName, 100)}**. Its status message is in <#${r.job.channelId}>; the files will arrive in its thread.`;
+    return `Started job \`${r.job.id}\` — ${describeJob(r.job)} on **${escapeMarkdown(clip(r.job.inputName, 100))}**. Its status message is in <#${r.job.channelId}>; the files will arrive in its thread.`;
   }
 
   private async jobs(i: IntakeBase): Promise<ReplyBody> {
@@ -174,7 +175,7 @@ export class InteractionHandler {
       const jobs = await this.o.service.listForUser('discord', i.user.id, d.maxChoices);
       return jobs
         .filter((j) => !typed || j.id.includes(typed) || j.inputName.toLowerCase().includes(typed))
-        .map((j) => ({ name: clip(`${j.id} · ${kindLabels[j.kind]} · ${j.inputName} · ${j.state}`, 100), value: j.id }));
+        .map((j) => ({ name: clip(escapePlain(`${j.id} · ${kindLabels[j.kind]} · ${j.inputName} · ${j.state}`), 100), value: j.id }));
     }
     return [];
   }
@@ -187,6 +188,6 @@ export class InteractionHandler {
 
 function describeJob(job: Job): string {
   const p = job.params;
-  if (p.kind === 'separate') return `${kindLabels.separate} (${p.mode === 'single' && p.stem ? p.stem : modeLabels[p.mode]})`;
-  return `${kindLabels[p.kind]} (“${clip(p.title, 80)}”)`;
+  if (p.kind === 'separate') return `${kindLabels.separate} (${p.mode === 'single' && p.stem ? escapeMarkdown(p.stem) : modeLabels[p.mode]})`;
+  return `${kindLabels[p.kind]} (“${escapeMarkdown(clip(p.title, 80))}”)`;
 }

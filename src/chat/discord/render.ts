@@ -8,6 +8,7 @@ import type { Action, OutgoingMessage, StatusView } from '../../core/ports.js';
 import type { Job } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
 import { discordDefaults as d } from './defaults.js';
+import { escapeMarkdown, escapePlain, toDiscordMarkdown } from './escape.js';
 
 const marks = { done: '✅', current: '⏳', todo: '▫️', failed: '❌' } as const;
 const colors = { queued: 0x99aab5, submitted: 0x5865f2, text: 0x5865f2, first: 0x5865f2, complete: 0x57f287, failed: 0xed4245 } as const;
@@ -20,11 +21,12 @@ export function clip(text: string, max: number): string {
 export function statusEmbed(view: StatusView): APIEmbed {
   const row = view.steps.map((s) => `${marks[s.state]} ${s.label}`).join('  →  ');
   return {
-    title: clip(view.title, 256),
+    // The title carries the user's title or stem name; the stage row and line are stembot's own words.
+    title: clip(escapeMarkdown(view.title), 256),
     description: clip(`${row}\n${view.stageLine}`, d.maxEmbedDescriptionChars),
     color: colors[view.state],
     fields: [
-      { name: 'Input', value: clip(view.inputName || '—', 1024), inline: true },
+      { name: 'Input', value: clip(escapeMarkdown(view.inputName) || '—', 1024), inline: true },
       { name: 'Requested by', value: `<@${view.requester.userId}>`, inline: true },
     ],
     footer: { text: `Job ${view.jobId} · /job id:${view.jobId}` },
@@ -42,7 +44,7 @@ function actionButton(job: Job, action: Action): APIButtonComponent | null {
   const index = action.audioId ? job.files.findIndex((f) => f.audioId === action.audioId) : -1;
   const customId = encodeAction(action, index);
   if (!customId) return null;
-  return { type: ComponentType.Button, style: ButtonStyle.Primary, label: clip(action.label, d.maxButtonLabelChars), custom_id: customId };
+  return { type: ComponentType.Button, style: ButtonStyle.Primary, label: clip(escapePlain(action.label), d.maxButtonLabelChars), custom_id: customId };
 }
 
 const linkable = (url: string) => url.length <= d.maxLinkButtonUrlChars && /^https?:\/\//i.test(url);
@@ -65,14 +67,14 @@ export function renderMessage(job: Job, message: OutgoingMessage): RenderedMessa
   const links = message.links ?? [];
   const asButtons = links.filter((l) => linkable(l.url)).slice(0, Math.max(0, room));
   const asText = links.filter((l) => !asButtons.includes(l));
-  for (const l of asButtons) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: clip(l.label, d.maxButtonLabelChars), url: l.url });
+  for (const l of asButtons) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: clip(escapePlain(l.label), d.maxButtonLabelChars), url: l.url });
   const components: Row[] = [];
   for (let i = 0; i < buttons.length; i += d.maxButtonsPerRow) {
     components.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + d.maxButtonsPerRow) });
   }
   const mention = message.mention ? `<@${job.userId}> ` : '';
   return {
-    content: clip(`${mention}${message.text}`, d.maxContentChars),
+    content: clip(`${mention}${toDiscordMarkdown(message.text)}`, d.maxContentChars),
     embeds: linkEmbeds(asText, job.id),
     components,
     // Only a failure notice pings, and only the requester; nothing else a message contains may ping anyone.
@@ -92,7 +94,7 @@ function linkEmbeds(links: { label: string; url: string }[], jobId: string): API
     length = 0;
   };
   for (const [i, l] of links.entries()) {
-    const line = `**${clip(l.label, 200)}**: ${clip(l.url, 2000)}`;
+    const line = `**${escapeMarkdown(clip(l.label, 200))}**: ${clip(l.url, 2000)}`;
     // Keep room for the closing note within the 6000 characters all embeds of a message may hold.
     if (total + line.length + 100 > d.maxEmbedTotalChars || (embeds.length === 9 && length + line.length + 100 > d.maxEmbedDescriptionChars)) {
       lines.push(`…and ${links.length - i} more: \`/job id:${jobId}\` lists every file.`);

@@ -6,6 +6,7 @@ import { statusView } from '../../core/status-view.js';
 import type { Job, JobState } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
 import { discordDefaults as d, discordWebUrl } from './defaults.js';
+import { escapeMarkdown, linkTarget } from './escape.js';
 import { clip } from './render.js';
 
 const stateWords: Record<JobState, string> = {
@@ -27,7 +28,7 @@ function links(job: Job): string[] {
 }
 
 export function jobLine(job: Job): string {
-  return [`\`${job.id}\``, kindLabels[job.kind], `**${clip(job.inputName, 60)}**`, stateWords[job.state], `<t:${unix(job.createdAt)}:R>`, ...links(job)].join(' · ');
+  return [`\`${job.id}\``, kindLabels[job.kind], `**${escapeMarkdown(clip(job.inputName, 60))}**`, stateWords[job.state], `<t:${unix(job.createdAt)}:R>`, ...links(job)].join(' · ');
 }
 
 export interface ReplyBody {
@@ -56,10 +57,10 @@ export function jobReply(job: Job, now: number): ReplyBody {
   const lines = [view.stageLine, `Requested by <@${job.userId}> <t:${unix(job.createdAt)}:f>`];
   const l = links(job);
   if (l.length > 0) lines.push(l.join(' · '));
-  if (job.state === 'failed' && job.failure) lines.push('', describeFailure(job.failure.code, job.failure.detail));
+  if (job.state === 'failed' && job.failure) lines.push('', escapeMarkdown(describeFailure(job.failure.code, job.failure.detail)));
   if (job.files.length > 0) {
     lines.push('', '**Files** (Kie keeps them about 14 days):');
-    for (const f of job.files) lines.push(`• [${clip(f.label, 80)}](${f.url})`);
+    for (const f of job.files) lines.push(`• [${escapeMarkdown(clip(f.label, 80))}](${linkTarget(f.url)})`);
   }
   const description = clip(lines.join('\n'), d.maxEmbedDescriptionChars);
   const components: APIActionRowComponent<APIButtonComponent>[] = [];
@@ -68,7 +69,7 @@ export function jobReply(job: Job, now: number): ReplyBody {
     components.push({ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Deliver again', custom_id: customId }] });
   }
   return {
-    embeds: [{ title: clip(`${view.title} · ${job.inputName}`, 256), description, footer: { text: `Job ${job.id}` } }],
+    embeds: [{ title: clip(escapeMarkdown(`${view.title} · ${job.inputName}`), 256), description, footer: { text: `Job ${job.id}` } }],
     components,
     allowed_mentions: { parse: [] },
   };

@@ -2,7 +2,6 @@
 // with follow-up buttons. https://docs.slack.dev/reference/block-kit/blocks
 import type { KnownBlock } from '@slack/web-api';
 import type { Action, StatusView } from '../../core/ports.js';
-import type { Job } from '../../core/types.js';
 import { escapeText, truncate } from './format.js';
 
 // Slack's @slack/types block unions are strict and verbose; stembot builds plain JSON and Slack validates it.
@@ -11,15 +10,16 @@ export const asKnown = (blocks: Block[]) => blocks as unknown as KnownBlock[];
 
 const marks = { done: ':white_check_mark:', current: ':hourglass_flowing_sand:', todo: ':white_circle:', failed: ':x:' } as const;
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+/** `verbatim`: Slack adds no links or mentions of its own to the text (a bare `@channel` in a name stays text). */
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 
 export function statusMessage(view: StatusView): { text: string; blocks: Block[] } {
   const steps = view.steps.map((s) => `${marks[s.state]} ${escapeText(s.label)}`).join('  →  ');
   return {
     // The fallback text shows in notifications and screen readers.
-    text: truncate(`${view.title} — ${view.stageLine}`, 3000),
+    text: truncate(`${escapeText(view.title)} — ${escapeText(view.stageLine)}`, 3000),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(view.title, 150), emoji: true } },
+      { type: 'header', text: { type: 'plain_text', text: truncate(escapeText(view.title), 150), emoji: true } },
       {
         type: 'section',
         fields: [mrkdwn(`*Input*\n${truncate(escapeText(view.inputName), 1900)}`), mrkdwn(`*Requested by*\n${escapeText(view.requester.userName)}`)],
@@ -32,21 +32,23 @@ export function statusMessage(view: StatusView): { text: string; blocks: Block[]
   };
 }
 
-/** What a button carries so it still works after a restart: the job, its requester and the Kie track. */
+/**
+ * What a button carries so it still works after a restart: the job and, for separate_track, which of its
+ * tracks. Anyone can forge a value in a signed request of their own, so none of it is trusted: the presser's
+ * right to press and the Kie track are read from the stored job (actions.ts).
+ */
 export interface ButtonValue {
   /** job id */
   j: string;
-  /** requester's Slack user id: only they may press */
-  u: string;
-  /** Kie task id and audio id (separate_track) */
+  /** Kie task id and audio id (separate_track): only names one of the job's own tracks */
   t?: string;
   a?: string;
 }
 
 export const actionPrefix = 'stembot:';
 
-export function button(action: Action, job: Pick<Job, 'userId'>, index: number): Block {
-  const value: ButtonValue = { j: action.jobId, u: job.userId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}) };
+export function button(action: Action, index: number): Block {
+  const value: ButtonValue = { j: action.jobId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}) };
   return {
     type: 'button',
     // action_id must be unique within the message: two "Separate stems (take n)" buttons differ by index.
@@ -57,8 +59,8 @@ export function button(action: Action, job: Pick<Job, 'userId'>, index: number):
   };
 }
 
-export function actionsBlock(actions: Action[], job: Pick<Job, 'userId'>): Block {
-  return { type: 'actions', elements: actions.slice(0, 25).map((a, i) => button(a, job, i)) };
+export function actionsBlock(actions: Action[]): Block {
+  return { type: 'actions', elements: actions.slice(0, 25).map((a, i) => button(a, i)) };
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
@@ -66,8 +68,9 @@ export function parseButton(actionId: string, value: string | undefined): { id: 
   if (!m || !value) return null;
   try {
     const v = JSON.parse(value) as Partial<ButtonValue>;
-    if (typeof v.j !== 'string' || typeof v.u !== 'string') return null;
-    return { id: m[1] as Action['id'], value: { j: v.j, u: v.u, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}) } };
+    // Buttons posted before this change also carry `u` (the requester): ignored, the job says who that is.
+    if (typeof v.j !== 'string') return null;
+    return { id: m[1] as Action['id'], value: { j: v.j, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}) } };
   } catch {
     return null;
   }

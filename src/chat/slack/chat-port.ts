@@ -10,7 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Clock, type OutgoingMessage, type StatusView } from '../../core/ports.js';
 import { fail, ok, type Job } from '../../core/types.js';
 import type { Logger } from '../../ops/logger.js';
-import { actionsBlock, asKnown, statusMessage } from './blocks.js';
+import { actionsBlock, asKnown, mrkdwn, statusMessage } from './blocks.js';
 import { chunks, mention, slackLink, toMrkdwn, truncate } from './format.js';
 import type { SlackSettings } from './settings.js';
 import { shareFiles, uploadFiles, type UploadedFile } from './upload.js';
@@ -107,7 +107,7 @@ export class SlackChat implements ChatPort {
 
   private postText(job: Job, threadId: string | null, text: string, message: Pick<OutgoingMessage, 'actions'>): Promise<Posted> {
     const blocks = message.actions?.length
-      ? [...chunks(text).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } })), actionsBlock(message.actions, job)]
+      ? [...chunks(text).map((t) => ({ type: 'section', text: mrkdwn(t) })), actionsBlock(message.actions)]
       : undefined;
     return this.call(() =>
       this.o.web.chat.postMessage({

@@ -1,8 +1,8 @@
 // Text for Slack: the core writes Markdown-ish text (`**bold**`); Slack's mrkdwn wants `*bold*`, `<url|label>`
-// links and `&`, `<`, `>` escaped. https://docs.slack.dev/messaging/formatting-message-text
-export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+// links and `&`, `<`, `>` escaped (escape.ts). https://docs.slack.dev/messaging/formatting-message-text
+import { escapeText } from './escape.js';
+
+export { escapeText };
 
 /** Core text → mrkdwn: escape first (names and titles are user input), then bold. */
 export function toMrkdwn(text: string): string {

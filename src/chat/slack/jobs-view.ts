@@ -2,7 +2,7 @@
 import { describeFailure } from '../../core/messages.js';
 import { statusView } from '../../core/status-view.js';
 import type { Job } from '../../core/types.js';
-import { actionsBlock, type Block } from './blocks.js';
+import { actionsBlock, mrkdwn, type Block } from './blocks.js';
 import { escapeText, slackLink, truncate } from './format.js';
 
 const stateMark: Record<Job['state'], string> = {
@@ -25,7 +25,7 @@ export function jobsList(jobs: Job[], now: number, teamDomain?: string): { text:
     return `${stateMark[j.state]} \`${j.id}\` *${escapeText(v.title)}* — ${escapeText(truncate(j.inputName, 60))} · ${when(j.createdAt)}${link ? ` · ${slackLink(link, 'thread')}` : ''}\n    ${escapeText(v.stageLine)}`;
   });
   const text = `Your recent jobs (newest first). \`/job <id>\` shows one.\n${lines.join('\n')}`;
-  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }] };
+  return { text: truncate(text, 3000), blocks: [{ type: 'section', text: mrkdwn(truncate(text, 3000)) }] };
 }
 
 export function jobDetail(job: Job, now: number, viewerId: string, teamDomain?: string): { text: string; blocks: Block[] } {
@@ -41,9 +41,9 @@ export function jobDetail(job: Job, now: number, viewerId: string, teamDomain?: 
     ...(job.files.length ? ['*Files* (Kie’s links last about 14 days):', ...job.files.slice(0, 20).map((f) => `• ${slackLink(f.url, f.label)}`)] : []),
   ];
   const text = truncate(lines.join('\n'), 3000);
-  const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  const blocks: Block[] = [{ type: 'section', text: mrkdwn(text) }];
   if (job.state === 'complete' && job.userId === viewerId) {
-    blocks.push(actionsBlock([{ id: 'redeliver', label: 'Deliver again', jobId: job.id }], job));
+    blocks.push(actionsBlock([{ id: 'redeliver', label: 'Deliver again', jobId: job.id }]));
   }
   return { text, blocks };
 }

@@ -5,7 +5,7 @@ import type { App } from '@slack/bolt';
 import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
 import { kieLimits } from '../../core/validate.js';
 import type { AudioInput, JobKind, JobParams } from '../../core/types.js';
-import type { Block } from './blocks.js';
+import { mrkdwn, type Block } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { escapeText, truncate } from './format.js';
 import { audioFileTypes, resolveInput, type SlackFile } from './files.js';
@@ -54,7 +54,7 @@ export function buildModal(kind: JobKind, meta: ModalMeta, prefill: { url?: stri
   if (meta.f) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `:musical_note: Using *${escapeText(meta.f.name ?? 'the file')}* from the message. Attach another file or give a link to use that instead.` },
+      text: mrkdwn(`:musical_note: Using *${escapeText(meta.f.name ?? 'the file')}* from the message. Attach another file or give a link to use that instead.`),
     });
   }
   blocks.push(
