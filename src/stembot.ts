@@ -87,7 +87,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   });
   installErrorHandler(app);
   await app.register(loadShedding, { maxEventLoopDelayMs: t.shedEventLoopDelayMs, retryAfterSec: t.shedRetryAfterSec });
-  await app.register(opsRoutes, { store, metrics });
+  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
   await app.register(callbackRoute, {
     store,
     service,
