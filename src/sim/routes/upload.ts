@@ -13,6 +13,7 @@ import { seedFrom, wavBytesFor } from '../wav.js';
 import { simDefaults } from '../options.js';
 import { requestBase } from './submit.js';
 import { isAudioBytes } from '../served-type.js';
+import { uploadRouteConfig } from '../../http/slow-clients.js';
 
 const URL_FETCH_TIMEOUT_MS = 30_000;
 
@@ -63,7 +64,8 @@ export function uploadRoutes(app: FastifyInstance, core: SimCore): void {
   const tooLarge = (reply: FastifyReply) => reply.code(413).send(uploadFail(413, `File too large (max ${maxBytes} bytes)`));
   const base = (req: Parameters<typeof requestBase>[1]) => core.baseUrl(requestBase(app, req));
 
-  app.post('/api/file-stream-upload', async (req, reply) => {
+  // Up to 25 MB arrive here: the longer request timeout of upload routes (src/http/slow-clients.ts).
+  app.post('/api/file-stream-upload', { config: uploadRouteConfig }, async (req, reply) => {
     if (requireBearer(req, reply, core.opts.apiKey, true) === undefined) return reply;
     if (!req.isMultipart()) return uploadFail(400, 'file is required (multipart/form-data)');
     const fields: Record<string, string> = {};
@@ -89,7 +91,7 @@ export function uploadRoutes(app: FastifyInstance, core: SimCore): void {
   // Base64 grows the file by a third; the body limit lets a maxBytes file through and the check below refuses more.
   app.post<{ Body: { base64Data?: unknown; uploadPath?: unknown; fileName?: unknown } }>(
     '/api/file-base64-upload',
-    { bodyLimit: Math.ceil((maxBytes * 4) / 3) + 64 * 1024 },
+    { bodyLimit: Math.ceil((maxBytes * 4) / 3) + 64 * 1024, config: uploadRouteConfig },
     async (req, reply) => {
       if (requireBearer(req, reply, core.opts.apiKey, true) === undefined) return reply;
       const { base64Data, uploadPath: rawPath, fileName } = req.body ?? {};
