@@ -21,7 +21,8 @@ export function cutSlowBodies(app: FastifyInstance, requestTimeoutMs: number): v
     if (req.routeOptions.config?.slowBody || req.raw.complete) return done();
     const timer = setTimeout(() => {
       if (req.raw.complete || reply.sent || reply.raw.headersSent) return;
-      req.log.warn({ url: req.url }, 'request body too slow: cut off');
+      // The route pattern, not the URL: a callback URL carries its job's secret token.
+      req.log.warn({ route: req.routeOptions.url }, 'request body too slow: cut off');
       // Fastify must not answer again when the body parser fails on the closed socket.
       reply.hijack();
       reply.raw.writeHead(408, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
