@@ -5,6 +5,8 @@ import { z } from 'zod';
 /** Every tunable number in one place, units in the names (DESIGN §4.3). */
 export const defaults = {
   host: '0.0.0.0',
+  /** Demo mode (the simulator accepts any bearer) listens on loopback unless HOST says otherwise. */
+  demoHost: '127.0.0.1',
   port: 3000,
   databaseUrl: 'sqlite:./data/stembot.db',
   dataDir: './data',
@@ -65,6 +67,19 @@ export const defaults = {
    */
   shedEventLoopDelayMs: 100,
   shedRetryAfterSec: 10,
+  /**
+   * Slow clients (a body dripped one byte at a time) must not hold sockets: a request must arrive whole within
+   * httpRequestTimeoutMs (uploads of up to 25 MB: httpUploadTimeoutMs), its headers within httpHeadersTimeoutMs;
+   * an idle socket closes after httpIdleSocketTimeoutMs, an idle keep-alive one after httpKeepAliveTimeoutMs.
+   * Node checks the header and whole-request limits every httpTimeoutCheckIntervalMs.
+   */
+  httpRequestTimeoutMs: 30_000,
+  httpUploadTimeoutMs: 10 * 60_000,
+  httpHeadersTimeoutMs: 15_000,
+  httpKeepAliveTimeoutMs: 5_000,
+  httpIdleSocketTimeoutMs: 60_000,
+  httpTimeoutCheckIntervalMs: 1_000,
+  httpMaxConnections: 1_000,
 } as const;
 
 const optionalString = z
@@ -89,7 +104,7 @@ const schema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || (/^https?:\/\//.test(v) && URL.canParse(v)), { message: 'must be an http(s) URL' }),
-  HOST: z.string().trim().min(1).default(defaults.host),
+  HOST: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(defaults.port),
   DATABASE_URL: z
     .string()
@@ -124,6 +139,16 @@ const schema = z.object({
     .refine((hosts) => hosts.every((h) => /^[a-z0-9.\-[\]:]+$/.test(h)), { message: 'must be a comma list of host[:port]' }),
   PLAYGROUND_PASSWORD: optionalString,
   REDIS_URL: optionalString.refine((v) => !v || (/^rediss?:\/\//.test(v) && URL.canParse(v)), { message: 'must be a redis:// or rediss:// URL' }),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v ?? '');
+      if (parsed === null) ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a comma list of proxy addresses' });
+      return parsed ?? false;
+    }),
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -147,9 +172,25 @@ export interface Config {
   /** Playground is served in demo mode, or with a real key only when a password guards it. */
   playgroundEnabled: boolean;
   logLevel: Env['LOG_LEVEL'];
+  /** Whether X-Forwarded-For / -Proto are believed (Fastify's `trustProxy`): off, all, a hop count, or these proxies. */
+  trustProxy: TrustProxy;
+  /** When set, /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   tuning: Tuning;
 }
 export type Tuning = { -readonly [K in keyof typeof defaults]: (typeof defaults)[K] extends string ? string : number };
+
+export type TrustProxy = boolean | number | string[];
+
+/** `true`/`false`, a hop count, or a comma list of proxy addresses / CIDRs; null when malformed. */
+export function parseTrustProxy(raw: string): TrustProxy | null {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+  return list.length > 0 && list.every((a) => /^[0-9a-f.:]+(\/\d{1,3})?$/.test(a)) ? list : null;
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
@@ -181,7 +222,8 @@ export function loadConfig(env: Record<string, string | undefined>, tuning: Part
       kie: { apiKey: e.KIE_API_KEY, apiUrl: e.KIE_API_URL, uploadUrl: e.KIE_UPLOAD_URL, webhookHmacKey: e.KIE_WEBHOOK_HMAC_KEY },
       demo,
       publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : undefined,
-      host: e.HOST,
+      // Demo mode's simulator accepts any bearer: reachable from this machine only, unless HOST says otherwise.
+      host: e.HOST ?? (demo ? defaults.demoHost : defaults.host),
       port: e.PORT,
       databaseUrl: e.DATABASE_URL,
       redisUrl: e.REDIS_URL,
@@ -198,6 +240,8 @@ export function loadConfig(env: Record<string, string | undefined>, tuning: Part
       playgroundPassword: e.PLAYGROUND_PASSWORD,
       playgroundEnabled: demo || Boolean(e.PLAYGROUND_PASSWORD),
       logLevel: e.LOG_LEVEL,
+      trustProxy: e.TRUST_PROXY,
+      metricsToken: e.METRICS_TOKEN,
       tuning: { ...(defaults as unknown as Tuning), ...tuning },
     },
   };
@@ -214,4 +258,5 @@ export const secretEnvNames = [
   'PLAYGROUND_PASSWORD',
   'DATABASE_URL',
   'REDIS_URL',
+  'METRICS_TOKEN',
 ] as const;

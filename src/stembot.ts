@@ -14,6 +14,7 @@ import { createBackground, createKie } from './background.js';
 import { callbackRoute } from './http/callback-route.js';
 import { installErrorHandler } from './http/errors.js';
 import { loadShedding } from './http/load-shedding.js';
+import { cutSlowBodies } from './http/slow-clients.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -85,12 +86,21 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Believe X-Forwarded-For / -Proto only from configured proxies (TRUST_PROXY): req.ip and req.protocol.
+    trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
+    // Slow clients: see src/http/slow-clients.ts. Node's whole-request limit is the upload routes' longer one.
+    requestTimeout: t.httpUploadTimeoutMs,
+    connectionTimeout: t.httpIdleSocketTimeoutMs,
+    keepAliveTimeout: t.httpKeepAliveTimeoutMs,
+    http: { headersTimeout: t.httpHeadersTimeoutMs, connectionsCheckingInterval: t.httpTimeoutCheckIntervalMs },
     // Errors Fastify raises before routing (a malformed URL such as `%zz`) get the app's one error shape too.
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
   });
+  app.server.maxConnections = t.httpMaxConnections;
   installErrorHandler(app);
+  cutSlowBodies(app, t.httpRequestTimeoutMs);
   await app.register(loadShedding, { maxEventLoopDelayMs: t.shedEventLoopDelayMs, retryAfterSec: t.shedRetryAfterSec });
-  await app.register(opsRoutes, { store, metrics });
+  await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
   await app.register(callbackRoute, {
     store,
     service,
@@ -171,4 +181,9 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     },
   };
   return stembot;
+}
+
+/** TRUST_PROXY as a hop count: the nearest `n` proxies are believed. */
+function hops(n: number) {
+  return (_address: string, hop: number) => hop < n;
 }

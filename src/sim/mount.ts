@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { createSimulatorControl, type SimulatorControl } from './control.js';
 import type { SimulatorOptions } from './options.js';
 import { simulatorPlugin } from './plugin.js';
+import { AllowList, checkUrlSyntax } from '../delivery/address-guard.js';
 
 export const SIM_PREFIX = '/kie-sim';
 
@@ -18,17 +19,39 @@ export interface MountedSimulator {
 }
 
 export async function mountSimulator(app: FastifyInstance, config: Config, opts: SimulatorOptions = {}): Promise<MountedSimulator> {
+  // The demo simulator accepts any bearer, so whoever reaches stembot reaches it: it must not fetch or post to
+  // addresses a caller picks. File URLs pass the stem downloader's public-address check (DOWNLOAD_ALLOW_HOSTS
+  // included) or name the simulator's own files; callbacks go to stembot's own callback route only.
+  const allow = new AllowList(config.downloadAllowHosts);
+  let serverBase: string | undefined;
+  const callbackBases = () => [serverBase, config.publicUrl].filter((b): b is string => Boolean(b));
   // Callbacks are signed with the key stembot verifies, so demo mode exercises the same check as production.
-  const control = createSimulatorControl({ hmacKey: config.kie.webhookHmacKey, ...opts, controlRoutes: false });
+  const control = createSimulatorControl({
+    hmacKey: config.kie.webhookHmacKey,
+    fileUrlGuard: (url) => checkUrlSyntax(url, allow),
+    callbackUrlAllowed: (url) => callbackBases().some((b) => isCallbackRoute(url, b)),
+    ...opts,
+    controlRoutes: false,
+  });
   await app.register(simulatorPlugin, { prefix: SIM_PREFIX, control, controlRoutes: false });
   return {
     control,
     prefix: SIM_PREFIX,
     attach(baseUrl) {
+      serverBase = baseUrl;
       const url = `${baseUrl.replace(/\/+$/, '')}${SIM_PREFIX}`;
       control.setPublicBaseUrl(url);
       return url;
     },
     close: () => control.close(),
   };
+}
+
+/** Whether `raw` is `<base>/callbacks/kie/…` (same origin, no credentials, under base's path). */
+export function isCallbackRoute(raw: string, base: string): boolean {
+  if (!URL.canParse(raw) || !URL.canParse(base)) return false;
+  const url = new URL(raw);
+  const b = new URL(base);
+  if (url.origin !== b.origin || url.username || url.password) return false;
+  return url.pathname.startsWith(`${b.pathname.replace(/\/+$/, '')}/callbacks/kie/`);
 }

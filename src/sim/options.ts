@@ -50,6 +50,13 @@ export interface SimulatorOptions extends Partial<SimulatorSettings> {
   maxStoredUploadBytes?: number;
   /** Registers `/__sim/*` (scripting and inspection over HTTP). Standalone only, never in demo mode. */
   controlRoutes?: boolean;
+  /**
+   * Demo mode (the simulator on stembot's own server, reachable by anyone who can reach stembot): which URLs
+   * `file-url-upload` accepts besides the simulator's own files. Unset (standalone): loopback URLs are fetched.
+   */
+  fileUrlGuard?: (url: string) => { ok: true } | { ok: false; reason: string };
+  /** Demo mode: the only callBackUrls a submission may name (stembot's own callback route). Unset: any. */
+  callbackUrlAllowed?: (url: string) => boolean;
   /** undici dispatcher for callbacks and URL uploads (tests, proxies). */
   dispatcher?: Dispatcher;
   clock?: () => number;

@@ -6,7 +6,7 @@ describe('configuration', () => {
     const r = loadConfig({});
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config).toMatchObject({ demo: true, port: 3000, host: '0.0.0.0', databaseUrl: 'sqlite:./data/stembot.db', playgroundEnabled: true });
+    expect(r.config).toMatchObject({ demo: true, port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/stembot.db', playgroundEnabled: true });
     expect(r.config.kie.apiUrl).toBe('https://api.kie.ai');
     expect(r.config.publicUrl).toBeUndefined();
   });

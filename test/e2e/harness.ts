@@ -83,7 +83,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       if (list.at(-1) !== m.status.state) list.push(m.status.state);
       statusStates.set(m.status.jobId, list);
     });
-    const login = await request(`${base}/playground/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    const login = await request(`${base}/playground/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ password: PASSWORD }) });
     await login.body.dump();
     cookie = String(login.headers['set-cookie'] ?? '').split(';')[0]!;
   };
@@ -102,7 +102,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     dataDir,
     statusStates,
     async submit(body) {
-      const r = await request(`${base}/playground/api/commands`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await request(`${base}/playground/api/commands`, { method: 'POST', headers: { cookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: r.statusCode, body: (await r.body.json()) as { jobId?: string } };
     },
     messages: async () => (await getJson<{ messages: PlaygroundMessage[] }>('/playground/api/messages')).messages,

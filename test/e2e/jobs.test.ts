@@ -113,7 +113,7 @@ describe('jobs end to end through the playground', () => {
     form.set('command', 'separate');
     form.set('mode', 'vocals');
     form.set('audio', new Blob([song], { type: 'audio/wav' }), 'My Demo.wav');
-    const res = await fetch(`${stack.base}/playground/api/commands`, { method: 'POST', headers: { cookie: stack.cookie }, body: form });
+    const res = await fetch(`${stack.base}/playground/api/commands`, { method: 'POST', headers: { cookie: stack.cookie, origin: stack.base }, body: form });
     expect(res.status).toBe(202);
     const { jobId } = (await res.json()) as { jobId: string };
     const job = await finished(jobId);

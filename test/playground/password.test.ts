@@ -5,7 +5,7 @@ describe('playground password', () => {
   let pg: Playground;
   afterEach(() => pg.close());
 
-  const login = (password: string) => pg.app.inject({ method: 'POST', url: '/playground/api/login', payload: { password } });
+  const login = (password: string) => pg.app.inject({ method: 'POST', url: '/playground/api/login', headers: { origin: 'http://localhost' }, payload: { password } });
   const cookieOf = (setCookie: string | string[] | undefined) => String(setCookie).split(';')[0]!;
 
   it('GIVEN a password WHEN the channel is asked for without a session THEN 401, while the page itself still loads', async () => {
@@ -21,7 +21,7 @@ describe('playground password', () => {
       ['POST', '/playground/api/actions'],
       ['GET', '/playground/files/x/y.wav'],
     ] as const) {
-      const res = await pg.app.inject({ method, url });
+      const res = await pg.app.inject({ method, url, headers: { origin: 'http://localhost' } });
       expect(res.statusCode, url).toBe(401);
       expect(res.json()).toEqual({ code: 'UNAUTHORIZED', message: 'This playground is protected: enter its password first.' });
     }
@@ -48,7 +48,7 @@ describe('playground password', () => {
     const sent = await pg.app.inject({
       method: 'POST',
       url: '/playground/api/commands',
-      headers: { cookie },
+      headers: { cookie, origin: 'http://localhost' },
       payload: { command: 'separate', url: 'https://example.com/a.mp3' },
     });
     expect(sent.statusCode).toBe(202);

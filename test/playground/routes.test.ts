@@ -5,11 +5,15 @@ import { describeFailure } from '../../src/core/messages.js';
 import { multipart, wav } from './fixtures.js';
 import { startPlayground, type Playground } from './harness.js';
 
+// Browsers send the page's Origin on every POST; state-changing requests without it are refused (CSRF).
+const SAME_ORIGIN = { origin: 'http://localhost' };
+const withOrigin = (form: { payload: Buffer; headers: Record<string, string> }) => ({ ...form, headers: { ...SAME_ORIGIN, ...form.headers } });
+
 describe('playground routes', () => {
   let pg: Playground;
   afterEach(() => pg.close());
 
-  const command = (body: Record<string, unknown>) => pg.app.inject({ method: 'POST', url: '/playground/api/commands', payload: body });
+  const command = (body: Record<string, unknown>) => pg.app.inject({ method: 'POST', url: '/playground/api/commands', headers: SAME_ORIGIN, payload: body });
 
   it('GIVEN the playground WHEN the page is asked for THEN it is HTML with a composer, its script and a strict CSP', async () => {
     pg = await startPlayground();
@@ -28,7 +32,7 @@ describe('playground routes', () => {
     pg = await startPlayground();
     const song = wav(0.3);
     const form = await multipart({ command: 'separate', mode: 'stems' }, { name: '../My Song?.wav', bytes: song });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
 
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ jobId: 'job-1' });
@@ -108,7 +112,7 @@ describe('playground routes', () => {
   it('GIVEN an invalid form with a file WHEN sent THEN 400 and the upload is not kept', async () => {
     pg = await startPlayground();
     const form = await multipart({ command: 'add-vocals', title: 'T' }, { name: 'song.wav', bytes: wav(0.1) });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.json().message).toBe('add-vocals needs prompt and style.');
     expect(await pg.uploads()).toEqual([]);
   });
@@ -116,7 +120,7 @@ describe('playground routes', () => {
   it('GIVEN an upload over the cap WHEN sent THEN 413 with the sentence, no job and no file left behind', async () => {
     pg = await startPlayground({ maxUploadBytes: 4096 });
     const form = await multipart({ command: 'separate' }, { name: 'huge.wav', bytes: Buffer.alloc(4097, 1) });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ code: 'INPUT_TOO_LARGE', message: describeFailure('INPUT_TOO_LARGE') });
     expect(pg.jobs.commands).toEqual([]);
@@ -126,7 +130,7 @@ describe('playground routes', () => {
   it('GIVEN an upload at exactly the cap WHEN sent THEN it is accepted', async () => {
     pg = await startPlayground({ maxUploadBytes: 4096 });
     const form = await multipart({ command: 'separate' }, { name: 'exact.wav', bytes: Buffer.alloc(4096, 1) });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.statusCode).toBe(202);
     expect(pg.jobs.commands[0]!.input).toMatchObject({ type: 'file', bytes: 4096 });
   });
@@ -134,7 +138,7 @@ describe('playground routes', () => {
   it('GIVEN a body announced far over the cap WHEN sent THEN 413 before it is read', async () => {
     pg = await startPlayground({ maxUploadBytes: 1024 });
     const form = await multipart({ command: 'separate' }, { name: 'huge.wav', bytes: Buffer.alloc(400 * 1024, 1) });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe('INPUT_TOO_LARGE');
     expect(await pg.uploads()).toEqual([]);
@@ -144,7 +148,7 @@ describe('playground routes', () => {
     pg = await startPlayground();
     const body = '--xyz\r\nContent-Disposition: form-data; name="command"\r\n\r\nseparate\r\n--xyz\r\n' +
       'Content-Disposition: form-data; name="audio"; filename="a.wav"\r\n\r\nRIFF-and-then-nothing';
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, payload: body });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', headers: { ...SAME_ORIGIN, 'content-type': 'multipart/form-data; boundary=xyz' }, payload: body });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toBe('The form could not be read (it was cut off or malformed). Send it again.');
     expect(await pg.uploads()).toEqual([]);
@@ -161,7 +165,7 @@ describe('playground routes', () => {
     pg = await startPlayground();
     pg.jobs.refusal = { ok: false, code: 'USER_CAP', message: describeFailure('USER_CAP') };
     const form = await multipart({ command: 'separate' }, { name: 'song.wav', bytes: wav(0.1) });
-    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...form });
+    const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.statusCode).toBe(429);
     expect(res.json()).toEqual({ code: 'USER_CAP', message: describeFailure('USER_CAP') });
     expect(await pg.uploads()).toEqual([]);
@@ -186,6 +190,8 @@ describe('playground routes', () => {
       'content-length': String(pg.stem.length),
       'accept-ranges': 'bytes',
       'content-disposition': `inline; filename="River - Vocals.wav"; filename*=UTF-8''River%20-%20Vocals.wav`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'",
     });
     const part = await pg.app.inject({ method: 'GET', url: file.url, headers: { range: 'bytes=10-19' } });
     expect(part.statusCode).toBe(206);
@@ -201,7 +207,7 @@ describe('playground routes', () => {
     pg = await startPlayground();
     await command({ command: 'separate', url: 'https://example.com/River.mp3' });
     await pg.jobs.settled();
-    const press = (action: Record<string, unknown>) => pg.app.inject({ method: 'POST', url: '/playground/api/actions', payload: { action } });
+    const press = (action: Record<string, unknown>) => pg.app.inject({ method: 'POST', url: '/playground/api/actions', headers: SAME_ORIGIN, payload: { action } });
 
     const split = await press({ id: 'split_stems', label: 'Split into 12 stems', jobId: 'job-1' });
     expect(split.statusCode).toBe(202);

@@ -17,7 +17,7 @@ describe('playground uploads over the network', () => {
     form.append('command', 'separate');
     form.append('audio', new Blob([Buffer.alloc(size, 7)], { type: 'audio/wav' }), 'big.wav');
 
-    const res = await fetch(`${base}/playground/api/commands`, { method: 'POST', body: form });
+    const res = await fetch(`${base}/playground/api/commands`, { method: 'POST', headers: { origin: base }, body: form });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ code: 'INPUT_TOO_LARGE', message: describeFailure('INPUT_TOO_LARGE') });
     expect(await pg.uploads()).toEqual([]);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../core/ports.js';
 import { LoginLimiter } from './login-limiter.js';
+import { changesState, foreignOriginReason } from './origin-check.js';
 import { clearedSessionCookie, loadSessionSecret, PasswordGate, readCookie, sessionCookie, sessionCookieName } from './session.js';
 
 export interface AuthOptions {
@@ -17,6 +18,8 @@ export interface AuthOptions {
   /** Extra facts the page reads before anything else. */
   sessionInfo: Record<string, unknown>;
   jsonBodyLimitBytes: number;
+  /** PUBLIC_URL: the playground's own origin for the CSRF check, and https there means a Secure cookie. */
+  publicUrl?: string;
 }
 
 const loginBody = z.object({ password: z.string().max(1024) });
@@ -25,11 +28,16 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   const gate = opts.password
     ? new PasswordGate(opts.password, loadSessionSecret(join(opts.dataDir, 'playground', 'session-secret')), opts.clock)
     : null;
+  // Keyed on req.ip: the socket's address, or under TRUST_PROXY the client X-Forwarded-For names, so behind a
+  // proxy one guesser is locked out rather than everyone sharing the proxy's address.
   const limiter = new LoginLimiter(opts.clock);
   const open = new Set([...opts.publicUrls, '/playground/api/session', '/playground/api/login', '/playground/api/logout']);
   const signedIn = (cookieHeader: string | undefined) => !gate || gate.verify(readCookie(cookieHeader, sessionCookieName));
 
   app.addHook('onRequest', async (req, reply) => {
+    // CSRF first: a forged request is refused whether or not the victim's browser holds a session.
+    const foreign = changesState(req.method) ? foreignOriginReason(req, opts.publicUrl) : null;
+    if (foreign) return reply.code(403).send({ code: 'FOREIGN_ORIGIN', message: foreign });
     if (signedIn(req.headers.cookie) || open.has(req.routeOptions.url ?? '')) return;
     return reply.code(401).send({ code: 'UNAUTHORIZED', message: 'This playground is protected: enter its password first.' });
   });
@@ -52,7 +60,9 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
       return reply.code(401).send({ code: 'WRONG_PASSWORD', message: 'That password is not right. Try again.' });
     }
     limiter.recordSuccess(req.ip);
-    reply.header('set-cookie', sessionCookie(gate.issue(), req.protocol === 'https'));
+    // req.protocol believes X-Forwarded-Proto only under TRUST_PROXY; an https PUBLIC_URL always means Secure.
+    const secure = req.protocol === 'https' || Boolean(opts.publicUrl?.startsWith('https:'));
+    reply.header('set-cookie', sessionCookie(gate.issue(), secure));
     return { ok: true };
   });
 

@@ -24,6 +24,8 @@ export async function sendStoredFile(req: FastifyRequest, reply: FastifyReply, f
     .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`)
     .header('accept-ranges', 'bytes')
     .header('x-content-type-options', 'nosniff')
+    // Even if a browser were talked into rendering it, a stored file runs no script and loads nothing.
+    .header('content-security-policy', "sandbox; default-src 'none'")
     // Files of a message never change once posted.
     .header('cache-control', 'private, max-age=86400, immutable');
 

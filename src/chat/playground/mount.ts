@@ -7,7 +7,7 @@ import { PlaygroundChat } from './chat-port.js';
 import { playgroundPlugin } from './routes.js';
 
 export interface MountPlaygroundOptions {
-  config: Pick<Config, 'dataDir' | 'demo' | 'playgroundPassword' | 'tuning'>;
+  config: Pick<Config, 'dataDir' | 'demo' | 'playgroundPassword' | 'tuning'> & Partial<Pick<Config, 'publicUrl'>>;
   /** The core (JobService) as adapters see it. */
   service: JobsApi;
   logger?: { info(obj: object, msg: string): void };
@@ -29,6 +29,7 @@ export async function mountPlayground(app: FastifyInstance, opts: MountPlaygroun
     maxUploadBytes: config.tuning.maxInputBytes,
     demo: config.demo,
     ...(config.playgroundPassword ? { password: config.playgroundPassword } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   opts.logger?.info({ passwordProtected: Boolean(config.playgroundPassword), demo: config.demo }, 'playground served at /');

@@ -13,6 +13,7 @@ import type { PlaygroundChat } from './chat-port.js';
 import { toCommand } from './command-form.js';
 import { registerEventStream } from './event-stream.js';
 import { sendStoredFile } from './file-response.js';
+import { uploadRouteConfig } from '../../http/slow-clients.js';
 import { pageHtml, pageScript, pageStyle } from './page.js';
 import { discardUpload, readCommandForm, type FormRead } from './upload.js';
 
@@ -30,6 +31,8 @@ export interface PlaygroundPluginOptions {
   /** Demo mode (the Kie simulator): the page then offers the simulator's misbehaviour tricks. Default true. */
   demo?: boolean;
   clock?: Clock;
+  /** PUBLIC_URL, when set: the playground's own origin (CSRF check) and whether its cookie is Secure. */
+  publicUrl?: string;
   /** How often the event stream sends a keep-alive comment. */
   heartbeatMs?: number;
 }
@@ -67,6 +70,7 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
     publicUrls: new Set(['/', '/playground/app.js', '/playground/app.css']),
     sessionInfo: { userName: origin.userName, maxUploadBytes: opts.maxUploadBytes, demo: opts.demo ?? true },
     jsonBodyLimitBytes,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
   });
 
   app.get('/', (_req, reply) => asset(reply.header('content-security-policy', pageCsp), 'text/html; charset=utf-8', pageHtml));
@@ -82,7 +86,8 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
     return sendStoredFile(req, reply, file);
   });
 
-  app.post('/playground/api/commands', { bodyLimit: jsonBodyLimitBytes }, async (req, reply) => {
+  // Uploads up to 20 MB arrive here: the longer request timeout of upload routes (src/http/slow-clients.ts).
+  app.post('/playground/api/commands', { bodyLimit: jsonBodyLimitBytes, config: uploadRouteConfig }, async (req, reply) => {
     const form: FormRead = req.isMultipart() ? await readCommandForm(req, uploadDir, opts.maxUploadBytes) : jsonFields(req.body);
     if (!form.ok) {
       // The rest of an oversize upload is not worth reading: close the connection after answering.

@@ -6,6 +6,7 @@ import type { SimCore } from '../core.js';
 import { fail } from '../envelope.js';
 import { isRevealed } from '../tasks.js';
 import { wavStream } from '../wav.js';
+import { fileHeaders, servedAudioType } from '../served-type.js';
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive range, or null when absent or unsatisfiable. */
 export function parseRange(header: string | undefined, total: number): { start: number; end: number } | null | 'invalid' {
@@ -29,12 +30,11 @@ export function fileRoutes(app: FastifyInstance, core: SimCore): void {
     if (!task || !m || !file || !isRevealed(task, file)) return notFound(reply);
     if (m[2] === 'png') {
       if (task.family !== 'generation') return notFound(reply);
-      return reply.header('cache-control', 'public, max-age=86400').type('image/png').send(coverPng(file.seed));
+      return fileHeaders(reply.header('cache-control', 'public, max-age=86400'), 'image/png', `${file.key}.png`).send(coverPng(file.seed));
     }
     const total = file.bytes;
     const range = parseRange(req.headers.range, total);
-    reply.header('accept-ranges', 'bytes').header('content-type', 'audio/wav');
-    reply.header('content-disposition', `inline; filename="${file.key}.wav"`);
+    fileHeaders(reply.header('accept-ranges', 'bytes'), 'audio/wav', `${file.key}.wav`);
     if (range === 'invalid') return reply.code(416).header('content-range', `bytes */${total}`).send();
     const { start, end } = range ?? { start: 0, end: total - 1 };
     if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${total}`);
@@ -45,8 +45,7 @@ export function fileRoutes(app: FastifyInstance, core: SimCore): void {
   app.get<{ Params: { '*': string } }>('/uploads/*', async (req, reply) => {
     const stored = core.uploads.get(req.params['*']); // Fastify has already percent-decoded the wildcard
     if (!stored) return notFound(reply);
-    return reply
-      .header('content-type', stored.record.mimeType)
+    return fileHeaders(reply, servedAudioType(stored.data, stored.record.mimeType), stored.record.fileName)
       .header('content-length', String(stored.data.length))
       .send(stored.data);
   });

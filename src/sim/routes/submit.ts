@@ -22,6 +22,10 @@ export function submitRoutes(app: FastifyInstance, core: SimCore): void {
       if (apiKey === undefined) return reply;
       const parsed = parseSubmission(endpoint, req.body);
       if (!parsed.ok) return fail(parsed.code, parsed.msg);
+      // Demo mode: the simulator posts only to stembot's own callback route, never to an address a caller picks.
+      if (core.opts.callbackUrlAllowed && !core.opts.callbackUrlAllowed(parsed.callBackUrl)) {
+        return fail(400, 'callBackUrl must be this server\'s callback route (<base>/callbacks/kie/…)');
+      }
       const p = parsed.params;
       const outcome = core.submit({
         kind: parsed.kind,

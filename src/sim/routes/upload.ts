@@ -1,7 +1,9 @@
 // Kie's File Upload API (a separate host in production, kieai.redpandaai.co): stream (multipart),
 // base64 and URL uploads, each answered with `{success, code, msg, data:{fileName, filePath, downloadUrl,
-// fileSize, mimeType, uploadedAt}}`. URL uploads are fetched only from loopback; anything else is stood
-// in for by a short tone, so the simulator never reaches the internet.
+// fileSize, mimeType, uploadedAt}}`. URL uploads take audio only: the simulator's own files are read
+// in-process; standalone, other loopback URLs are fetched; in demo mode (`fileUrlGuard`) nothing is fetched
+// and only URLs stem downloads could reach are accepted. Public URLs are stood in for by a short tone, so the
+// simulator never reaches the internet.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { request } from 'undici';
 import type { SimCore } from '../core.js';
@@ -10,12 +12,23 @@ import { cleanUploadPath, type UploadRecord } from '../uploads.js';
 import { seedFrom, wavBytesFor } from '../wav.js';
 import { simDefaults } from '../options.js';
 import { requestBase } from './submit.js';
+import { isAudioBytes } from '../served-type.js';
+import { uploadRouteConfig } from '../../http/slow-clients.js';
 
 const URL_FETCH_TIMEOUT_MS = 30_000;
 
 function answer(record: UploadRecord) {
   const { fileName, filePath, downloadUrl, bytes: fileSize, mimeType, uploadedAt } = record;
   return uploadOk({ fileName, filePath, downloadUrl, fileSize, mimeType, uploadedAt });
+}
+
+/** `url` as a path on this server when it names one of the simulator's own files (`<base>/uploads/…`, `<base>/files/…`). */
+function ownFilePath(url: URL, base: string): string | undefined {
+  const b = new URL(base);
+  if (url.origin !== b.origin || url.username || url.password) return undefined;
+  const prefix = b.pathname.replace(/\/+$/, '');
+  const rest = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : undefined;
+  return rest && /^\/(uploads|files)\/./.test(rest) ? url.pathname : undefined;
 }
 
 function isLoopback(url: URL): boolean {
@@ -51,7 +64,8 @@ export function uploadRoutes(app: FastifyInstance, core: SimCore): void {
   const tooLarge = (reply: FastifyReply) => reply.code(413).send(uploadFail(413, `File too large (max ${maxBytes} bytes)`));
   const base = (req: Parameters<typeof requestBase>[1]) => core.baseUrl(requestBase(app, req));
 
-  app.post('/api/file-stream-upload', async (req, reply) => {
+  // Up to 25 MB arrive here: the longer request timeout of upload routes (src/http/slow-clients.ts).
+  app.post('/api/file-stream-upload', { config: uploadRouteConfig }, async (req, reply) => {
     if (requireBearer(req, reply, core.opts.apiKey, true) === undefined) return reply;
     if (!req.isMultipart()) return uploadFail(400, 'file is required (multipart/form-data)');
     const fields: Record<string, string> = {};
@@ -77,7 +91,7 @@ export function uploadRoutes(app: FastifyInstance, core: SimCore): void {
   // Base64 grows the file by a third; the body limit lets a maxBytes file through and the check below refuses more.
   app.post<{ Body: { base64Data?: unknown; uploadPath?: unknown; fileName?: unknown } }>(
     '/api/file-base64-upload',
-    { bodyLimit: Math.ceil((maxBytes * 4) / 3) + 64 * 1024 },
+    { bodyLimit: Math.ceil((maxBytes * 4) / 3) + 64 * 1024, config: uploadRouteConfig },
     async (req, reply) => {
       if (requireBearer(req, reply, core.opts.apiKey, true) === undefined) return reply;
       const { base64Data, uploadPath: rawPath, fileName } = req.body ?? {};
@@ -103,12 +117,27 @@ export function uploadRoutes(app: FastifyInstance, core: SimCore): void {
     const url = new URL(fileUrl);
     const name = (typeof fileName === 'string' && fileName.trim()) || decodeURIComponent(url.pathname.split('/').pop() ?? '') || undefined;
     const record = { method: 'url' as const, uploadPath, fileName: name, baseUrl: base(req), sourceUrl: fileUrl };
-    if (!isLoopback(url)) {
+    const notAudio = () => uploadFail(400, 'Failed to download file: not an audio file');
+    // The simulator's own files are read in-process (no request leaves, so no other route is reachable).
+    const own = ownFilePath(url, base(req));
+    if (own) {
+      const res = await app.inject({ method: 'GET', url: own });
+      if (res.statusCode !== 200) return uploadFail(400, `Failed to download file: HTTP ${res.statusCode}`);
+      return isAudioBytes(res.rawPayload) ? answer(core.uploads.put({ ...record, data: res.rawPayload }, core.clock())) : notAudio();
+    }
+    const placeholder = () => {
       const data = wavBytesFor({ seed: seedFrom(fileUrl), freqHz: 330, bytes: 44 + 2 * 22_050 * 2 });
       return answer(core.uploads.put({ ...record, data, mimeType: 'audio/wav', placeholder: true }, core.clock()));
+    };
+    // Demo mode: only what stem downloads may reach (public https addresses), stood in for without a fetch.
+    if (core.opts.fileUrlGuard) {
+      const verdict = core.opts.fileUrlGuard(fileUrl);
+      return verdict.ok ? placeholder() : uploadFail(400, `Failed to download file: ${verdict.reason}`);
     }
+    if (!isLoopback(url)) return placeholder();
     const fetched = await fetchLoopback(fileUrl, maxBytes, core);
     if (!Buffer.isBuffer(fetched)) return fetched.code === 413 ? tooLarge(reply) : uploadFail(fetched.code, fetched.msg);
+    if (!isAudioBytes(fetched)) return notAudio();
     return answer(core.uploads.put({ ...record, data: fetched }, core.clock()));
   });
 }
