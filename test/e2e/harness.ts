@@ -64,7 +64,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     ...o.env,
   };
-  const tuning: Partial<Tuning> = { pollIntervalMs: 60_000, callbackGraceMs: 60_000, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, outboxTickMs: 20, pollTickMs: 50, ...o.tuning };
+  const tuning: Partial<Tuning> = { pollIntervalMs: 60_000, callbackGraceMs: 60_000, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, outboxTickMs: 20, pollTickMs: 50, shedEventLoopDelayMs: 0, ...o.tuning };
   const loaded = loadConfig(env, tuning);
   if (!loaded.ok) throw new Error(loaded.message);
   const statusStates = new Map<string, string[]>();

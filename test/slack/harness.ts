@@ -34,7 +34,7 @@ export interface Stack {
 }
 
 /** Outbox and retries run fast; nothing else differs from production. */
-const fastTuning: Partial<Tuning> = { outboxTickMs: 25, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, pollTickMs: 100 };
+const fastTuning: Partial<Tuning> = { outboxTickMs: 25, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, pollTickMs: 100, shedEventLoopDelayMs: 0 };
 
 export async function startStack(o: { env?: Record<string, string>; tuning?: Partial<Tuning>; socketMode?: boolean; allowHosts?: string[] } = {}): Promise<Stack> {
   // Small stems keep the suite quick; the simulator still serves real WAV bytes.
