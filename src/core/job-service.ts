@@ -62,7 +62,7 @@ export class JobService implements JobsApi {
 
   async redeliver(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }> {
     const job = await this.o.store.getJob(jobId);
-    if (!job) return { ok: false, message: `There is no job \`${jobId}\`.` };
+    if (!job) return { ok: false, message: `There is no job ${/^[0-9a-z]{4,40}$/i.test(jobId) ? `\`${jobId}\`` : 'with that id'}.` };
     if (job.userId !== userId) return { ok: false, message: 'Only the person who started this job can have it delivered again.' };
     if (job.state !== 'complete') return { ok: false, message: 'This job has not finished yet; its files will arrive when it does.' };
     const now = this.o.clock.now();

@@ -123,7 +123,8 @@ export class InteractionHandler {
     const job = id ? await this.o.service.get(id) : undefined;
     // Jobs of this server, or the caller's own; nobody else's.
     if (!job || job.platform !== 'discord' || (job.userId !== i.user.id && job.workspaceId !== i.guildId)) {
-      return text(`There is no job \`${clip(id, 40)}\` here. \`/jobs\` lists yours.`);
+      // The id is echoed only when it looks like one: anything else the person typed is not repeated back.
+      return text(`There is no job ${/^[0-9a-z]{4,40}$/i.test(id) ? `\`${id}\`` : 'with that id'} here. \`/jobs\` lists yours.`);
     }
     return jobReply(job, this.o.clock.now());
   }
