@@ -83,6 +83,7 @@ export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; pol
     ingest,
     intervalMs: t.pollIntervalMs,
     maxAgeMs: t.pollMaxAgeMs,
+    taskNotFoundGraceMs: t.taskNotFoundGraceMs,
     tickMs: t.pollTickMs,
     batch: 20,
     log: d.logger,

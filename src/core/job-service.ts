@@ -1,5 +1,6 @@
 // The core's entry points: accept commands, apply events from callbacks and polls, answer lookups.
 // Everything that talks to chat or Kie afterwards happens in the outbox worker.
+import { userCapMessage } from './cap-message.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
 import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
@@ -45,11 +46,20 @@ export class JobService implements JobsApi {
       ['open', 'submit'],
       { perUser: this.o.maxActivePerUser, perWorkspace: this.o.maxActivePerWorkspace },
     );
-    if (!created.ok) return { ok: false, code: created.code, message: describeFailure(created.code) };
+    if (!created.ok) return { ok: false, code: created.code, message: await this.refusalFor(created.code, command) };
     const { job } = created;
     this.o.onSubmit?.(job);
     this.o.onWork?.();
     return { ok: true, job };
+  }
+
+  /** A per-person cap names the person's running jobs (core/cap-message.ts). */
+  private async refusalFor(code: 'USER_CAP' | 'WORKSPACE_CAP', command: Command): Promise<string> {
+    if (code !== 'USER_CAP') return describeFailure(code);
+    const { platform, userId } = command.origin;
+    const recent = await this.o.store.listJobsByUser(platform, userId, 100);
+    // The cap counts a person's unfinished jobs on the platform (store/caps.ts): list the same ones.
+    return userCapMessage(recent.filter((j) => j.state !== 'complete' && j.state !== 'failed'));
   }
 
   get(jobId: string): Promise<Job | undefined> {
