@@ -43,7 +43,7 @@ describe('Slack modal with a file', () => {
     const blocks = opened.view.blocks as { block_id?: string; element?: { type: string } }[];
     expect(blocks.find((b) => b.block_id === 'audio')?.element?.type).toBe('file_input');
     // Slack caps a file_input at 10 MB (docs/kie-answers.md): the hint says so, not Kie's 20 MB.
-    expect(blocks.find((b) => b.block_id === 'audio')?.hint?.text).toMatch(/^MP3, WAV, FLAC, OGG or M4A, up to 10 MB \(Slack’s limit for this field\)/);
+    expect((blocks.find((b) => b.block_id === 'audio') as { hint?: { text?: string } } | undefined)?.hint?.text).toMatch(/^MP3, WAV, FLAC, OGG or M4A, up to 10 MB \(Slack’s limit for this field\)/);
     expect(blocks.map((b) => b.block_id).filter(Boolean)).toEqual(['audio', 'url', 'task_id', 'audio_id', 'mode', 'stem']);
 
     // WHEN she attaches a WAV (Slack keeps it private) and submits
