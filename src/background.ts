@@ -68,6 +68,7 @@ export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; pol
       callbackUrlFor: (token) => `${d.callbackBase}/callbacks/kie/${token}`,
       firstPollDelayMs: d.callbacksExpected ? t.callbackGraceMs : t.pollIntervalMs,
       maxInputBytes: t.maxInputBytes,
+      audioUrlRefusalMemoryMs: t.audioUrlRefusalMemoryMs,
       ingest,
     },
     delivery: { store: d.store, downloader: d.downloader, now, maxStemBytes: t.maxStemBytes, downloadConcurrency: t.downloadConcurrency },

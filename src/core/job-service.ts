@@ -1,5 +1,6 @@
 // The core's entry points: accept commands, apply events from callbacks and polls, answer lookups.
 // Everything that talks to chat or Kie afterwards happens in the outbox worker.
+import { recentAudioUrlRefusal, usesAudioUrl } from './audio-url-refusal.js';
 import { userCapMessage } from './cap-message.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
@@ -27,6 +28,11 @@ export class JobService implements JobsApi {
     const valid = await validateCommand(command, this.o.maxInputBytes);
     if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
     const { origin } = command;
+    // Kie refused `audioUrl` a moment ago: answer now, privately, instead of spending another submission.
+    if (usesAudioUrl(command)) {
+      const refused = await recentAudioUrlRefusal(this.o.store, this.o.clock.now());
+      if (refused !== undefined) return { ok: false, code: 'KIE_AUDIO_URL_REFUSED', message: describeFailure('KIE_AUDIO_URL_REFUSED', refused) };
+    }
     const created = await this.o.store.createJobWithinCaps(
       {
         id: newJobId(),

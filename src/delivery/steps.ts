@@ -1,5 +1,6 @@
 // The small outbox steps: open the conversation, submit to Kie, keep the status message current, and
 // explain a failure. `deliver` has its own file.
+import { isAudioUrlRefusal, rememberAudioUrlRefusal } from '../core/audio-url-refusal.js';
 import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
 import { statusView } from '../core/status-view.js';
@@ -16,6 +17,8 @@ export interface StepDeps {
   /** When to poll first after submission (later when callbacks are expected). */
   firstPollDelayMs: number;
   maxInputBytes: number;
+  /** How long Kie's refusal of `audioUrl` is remembered (core/audio-url-refusal.ts); 0 or unset: not at all. */
+  audioUrlRefusalMemoryMs?: number;
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
 }
 
@@ -101,8 +104,13 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
     return { ok: true };
   }
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
+  let code = r.code;
+  if (src.ok && 'audioUrl' in src.source && job.params.kind === 'separate' && isAudioUrlRefusal(r.code, r.detail)) {
+    code = 'KIE_AUDIO_URL_REFUSED';
+    if (d.audioUrlRefusalMemoryMs) await rememberAudioUrlRefusal(d.store, r.detail ?? '', d.now(), d.audioUrlRefusalMemoryMs);
+  }
   // A private file's credential (e.g. the Slack bot token) is not kept once the job has failed.
   if (job.input.type === 'private_url') await d.store.updateJob(job.id, { input: { type: 'private_url', url: job.input.url, name: job.input.name } }, d.now());
-  await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code: r.code, ...(r.detail ? { detail: r.detail } : {}) });
+  await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code, ...(r.detail ? { detail: r.detail } : {}) });
   return { ok: true };
 }

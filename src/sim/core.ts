@@ -7,7 +7,7 @@ import { fail, ok, type Envelope } from './envelope.js';
 import { ReadLimiter, SubmitLimiter } from './limits.js';
 import { defaultTimer, settingsFrom, simDefaults, type SimulatorOptions, type SimulatorSettings, type TaskKind } from './options.js';
 import { generatedTracks, stemFiles, type ResultInput } from './results.js';
-import { resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
+import { audioUrlRefusal, resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
 import { TaskStore, type SimTask } from './tasks.js';
 import { SimPersistence } from './persist.js';
 import { buildTimeline, playTimeline, resumeTimeline, type TimelineDeps } from './timeline.js';
@@ -145,6 +145,7 @@ export class SimCore {
         retryAfterSec: Math.max(1, Math.ceil(this.limiter.retryAfterMs(req.apiKey, now) / 1000)),
       };
     }
+    if (this.refusesAudioUrl(req)) return { status: 200, body: fail(audioUrlRefusal.code, audioUrlRefusal.msg) };
     const cost = this.costOf(req.kind);
     if (this.credits < cost) {
       return { status: 200, body: fail(this.settings.insufficientCreditsCode, 'The current credits are insufficient. Please top up.') };
@@ -157,6 +158,15 @@ export class SimCore {
     playTimeline(task, this.timelineDeps());
     this.logger?.info({ taskId: task.id, kind: task.kind, scenario: task.scenario.name }, 'kie-sim task accepted');
     return { status: 200, body: ok({ taskId: task.id }) };
+  }
+
+  /** The `refuse-audio-url` scenario (scenarios.ts), when it is the one this submission would get: consumed like any script. */
+  private refusesAudioUrl(req: SubmitRequest): boolean {
+    if (req.kind === 'add_vocals' || req.kind === 'add_instrumental' || typeof req.params.audioUrl !== 'string') return false;
+    const next = this.scripts[0] ?? scenarioFromInput(req.hint) ?? this.settings.defaultScenario;
+    if (next !== 'refuse-audio-url') return false;
+    if (this.scripts[0] === next) this.scripts.shift();
+    return true;
   }
 
   private createTask(req: SubmitRequest, now: number): SimTask {

@@ -125,3 +125,34 @@ describe('split_stem_advanced', () => {
     expect(files.map((f) => f.name)).toEqual(['solo - Piano.wav']);
   });
 });
+
+// Last in this file: the refusal is remembered for an hour, so later separations of links would be refused.
+describe('Kie refusing audioUrl', () => {
+  it('GIVEN Kie refuses a link for separation THEN the job fails with the explanation, and the next /separate with a link is answered at once, privately, without asking Kie; a Kie track still goes through', async () => {
+    stack.sim.control.scriptNext('refuse-audio-url');
+    const first = await stack.submit({ command: 'separate', url: 'https://music.example.com/refused.mp3', mode: 'vocals' });
+    const job = await settled(first.body.jobId!);
+    expect(job.failure).toMatchObject({ code: 'KIE_AUDIO_URL_REFUSED' });
+    const [notice] = await stack.thread(job.id);
+    expect(notice!.text).toContain(describeFailure('KIE_AUDIO_URL_REFUSED'));
+
+    const before = { submits: fake.submits, accepted: stack.sim.control.stats().accepted, credits: stack.sim.control.credits() };
+    const jobsBefore = (await stack.messages()).filter((m) => m.kind === 'status').length;
+    const second = await stack.submit({ command: 'separate', url: 'https://music.example.com/another.mp3', mode: 'stems' });
+    expect(second.status).toBe(400);
+    expect(second.body.code).toBe('KIE_AUDIO_URL_REFUSED');
+    expect(second.body.message).toContain('task_id + audio_id');
+    expect(second.body.message).toContain('Kie said: audioUrl is not supported');
+    expect(second.body.jobId).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.submits).toBe(before.submits);
+    expect(stack.sim.control.stats().accepted).toBe(before.accepted);
+    expect(stack.sim.control.credits()).toBe(before.credits);
+    expect((await stack.messages()).filter((m) => m.kind === 'status')).toHaveLength(jobsBefore);
+
+    // The alternative the answer names works: a Kie track is separated as usual.
+    const track = await stack.submit({ command: 'separate', task_id: 'generated-task', audio_id: 'generated-audio', mode: 'vocals' });
+    expect((await settled(track.body.jobId!)).state).toBe('complete');
+    expect(fake.submits).toBe(before.submits + 1);
+  });
+});
