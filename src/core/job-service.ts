@@ -2,6 +2,7 @@
 // Everything that talks to chat or Kie afterwards happens in the outbox worker.
 import { recentAudioUrlRefusal, usesAudioUrl } from './audio-url-refusal.js';
 import { userCapMessage } from './cap-message.js';
+import { refreshHostedInput } from './hosted-input.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
 import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
@@ -15,6 +16,8 @@ export interface JobServiceOptions {
   /** Jobs one user / one workspace may have running at once (0 = no cap). */
   maxActivePerUser: number;
   maxActivePerWorkspace: number;
+  /** Kie deletes uploaded files after this long (defaults.kieUploadRetentionMs); unset: never treated as gone. */
+  uploadRetentionMs?: number;
   /** Called after anything enqueued outbox work, so the worker starts at once instead of at its next tick. */
   onWork?: () => void;
   onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
@@ -24,7 +27,11 @@ export interface JobServiceOptions {
 export class JobService implements JobsApi {
   constructor(private readonly o: JobServiceOptions) {}
 
-  async submit(command: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
+  async submit(given: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
+    // A follow-up reusing Kie's hosted copy of a file after Kie deleted it (core/hosted-input.ts).
+    const refreshed = await refreshHostedInput(given.input, this.o.clock.now(), this.o.uploadRetentionMs ?? Infinity);
+    if (!refreshed.ok) return { ok: false, code: 'INPUT_EXPIRED', message: describeFailure('INPUT_EXPIRED') };
+    const command: Command = refreshed.input === given.input ? given : { ...given, input: refreshed.input };
     const valid = await validateCommand(command, this.o.maxInputBytes);
     if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
     const { origin } = command;

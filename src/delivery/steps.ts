@@ -1,6 +1,7 @@
 // The small outbox steps: open the conversation, submit to Kie, keep the status message current, and
 // explain a failure. `deliver` has its own file.
 import { isAudioUrlRefusal, rememberAudioUrlRefusal } from '../core/audio-url-refusal.js';
+import { hostedInput } from '../core/hosted-input.js';
 import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
 import { statusView } from '../core/status-view.js';
@@ -87,7 +88,7 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
     const up = await d.kie.uploadFile({ path: local.path, name: input.name, ...(input.type === 'file' && input.mimeType ? { mimeType: input.mimeType } : {}) });
     if (!up.ok) return { ok: false, code: up.code === 'KIE_UNREACHABLE' ? 'UPLOAD_FAILED' : up.code, detail: up.detail };
     // Remember the hosted copy so a retried submission does not upload again.
-    await d.store.updateJob(job.id, { input: { type: 'url', url: up.value.downloadUrl, name: input.name } }, d.now());
+    await d.store.updateJob(job.id, { input: hostedInput(input, up.value.downloadUrl, d.now()) }, d.now());
     return { ok: true, source: { audioUrl: up.value.downloadUrl } };
   } finally {
     await local.cleanup();

@@ -3,6 +3,8 @@
 // (from `/job`). Each button's value names the job, its requester and the Kie track, so it works after a restart.
 // Only the requester may press. https://docs.slack.dev/interactivity/handling-user-interaction#payloads
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { defaults } from '../../config.js';
+import { refreshHostedInput } from '../../core/hosted-input.js';
 import type { AudioInput, Command, Job } from '../../core/types.js';
 import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
@@ -22,8 +24,13 @@ async function inputFor(deps: SlackDeps, id: 'separate_track' | 'split_stems', v
     await reply('This button does not name a Kie track to separate.');
     return undefined;
   }
-  // The input as the job last recorded it: after submission that is Kie's own re-hosted copy.
-  if (job?.platform === 'slack') return job.input;
+  // The input as the job last recorded it: after submission that is Kie's own re-hosted copy. Once Kie has
+  // deleted it (3 days), the Slack file is fetched again with the bot token (core/hosted-input.ts).
+  if (job?.platform === 'slack') {
+    const refreshed = await refreshHostedInput(job.input, deps.clock.now(), defaults.kieUploadRetentionMs);
+    if (refreshed.ok && refreshed.input.type === 'private_url' && refreshed.input !== job.input) return { ...refreshed.input, authHeader: `Bearer ${deps.botToken}` };
+    return job.input;
+  }
   await reply('That job is not known here any more. Start a new one with `/separate`.');
   return undefined;
 }
