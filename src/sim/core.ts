@@ -92,9 +92,12 @@ export class SimCore {
     const state = this.persist?.load();
     if (!state) return;
     this.credits = state.credits;
-    this.tasks.restore(state.tasks);
+    // Kie keeps task records about 14 days (docs/kie-api.md); older ones are forgotten, as Kie forgets them.
+    const now = this.clock();
+    const tasks = state.tasks.filter((t) => now - t.createdAt < simDefaults.taskRetentionMs);
+    this.tasks.restore(tasks);
     this.uploads.restore(state.uploads);
-    this.toResume = state.tasks;
+    this.toResume = tasks;
   }
 
   /**

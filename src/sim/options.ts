@@ -87,6 +87,8 @@ export const simDefaults = {
   submitWindowMs: 10_000,
   maxUploadBytes: 25 * 1024 * 1024,
   maxStoredUploadBytes: 256 * 1024 * 1024,
+  /** With `stateDir`, tasks older than this are not restored (Kie keeps records about 14 days). */
+  taskRetentionMs: 14 * 24 * 60 * 60_000,
 } as const;
 
 const settingKeys = Object.keys(simDefaults.settings).concat('stemBytes', 'hmacKey') as (keyof SimulatorSettings)[];

@@ -22,8 +22,8 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(): Promise<RunningSimulator> {
-  const sim = await startSimulator({ speed: 50, stateDir: dir });
+async function start(clock?: () => number): Promise<RunningSimulator> {
+  const sim = await startSimulator({ speed: 50, stateDir: dir, ...(clock ? { clock } : {}) });
   sims.push(sim);
   return sim;
 }
@@ -89,5 +89,18 @@ describe('simulator state folder', () => {
     const res = await request(`${second.url}${path}`);
     expect(res.statusCode).toBe(200);
     expect(Buffer.from(await res.body.arrayBuffer())).toEqual(data);
+  });
+
+  it('GIVEN a task older than Kie’s 14-day retention WHEN the simulator restarts THEN record-info no longer knows it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kie-sim-state-'));
+    receiver = await startReceiver();
+    const t0 = Date.now();
+    const first = await start(() => t0);
+    const taskId = (await call(first, 'POST', SEPARATE, { audioUrl: 'https://example.com/a.mp3', callBackUrl: `${receiver.url}/cb/kie` })).data.taskId as string;
+    await first.control.settled();
+    await first.close();
+    sims = [];
+    const later = await start(() => t0 + 15 * 24 * 60 * 60_000);
+    expect(await call(later, 'GET', `/api/v1/vocal-removal/record-info?taskId=${taskId}`)).toMatchObject({ code: 404, msg: `Task not found: ${taskId}` });
   });
 });
