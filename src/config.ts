@@ -28,6 +28,15 @@ export const defaults = {
   callbackGraceMs: 120_000,
   /** A job still unfinished after this long is given up with a notice. */
   pollMaxAgeMs: 3 * 60 * 60_000,
+  /**
+   * A record-info read that says Kie does not know the task (docs/kie-answers.md) fails the job once the task
+   * is older than this: a task submitted a moment ago may not be readable yet.
+   */
+  taskNotFoundGraceMs: 5 * 60_000,
+  /** Kie deletes uploaded files after 3 days (docs/kie-api.md "File Upload API"); a little less, to be safe. */
+  kieUploadRetentionMs: 3 * 24 * 60 * 60_000 - 60 * 60_000,
+  /** How long a refusal of `audioUrl` by Kie is remembered (shared through the store). */
+  audioUrlRefusalMemoryMs: 60 * 60_000,
   pollTickMs: 1_000,
   outboxTickMs: 250,
   outboxLeaseMs: 5 * 60_000,

@@ -72,6 +72,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     maxInputBytes: t.maxInputBytes,
     maxActivePerUser: t.maxActivePerUser,
     maxActivePerWorkspace: t.maxActivePerWorkspace,
+    uploadRetentionMs: t.kieUploadRetentionMs,
     onWork: () => worker?.wake(),
     onSubmit: (job) => metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform }),
     onEvent: (job, event, outcome) => {

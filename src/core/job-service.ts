@@ -1,5 +1,8 @@
 // The core's entry points: accept commands, apply events from callbacks and polls, answer lookups.
 // Everything that talks to chat or Kie afterwards happens in the outbox worker.
+import { recentAudioUrlRefusal, usesAudioUrl } from './audio-url-refusal.js';
+import { userCapMessage } from './cap-message.js';
+import { refreshHostedInput } from './hosted-input.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
 import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
@@ -13,6 +16,8 @@ export interface JobServiceOptions {
   /** Jobs one user / one workspace may have running at once (0 = no cap). */
   maxActivePerUser: number;
   maxActivePerWorkspace: number;
+  /** Kie deletes uploaded files after this long (defaults.kieUploadRetentionMs); unset: never treated as gone. */
+  uploadRetentionMs?: number;
   /** Called after anything enqueued outbox work, so the worker starts at once instead of at its next tick. */
   onWork?: () => void;
   onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
@@ -22,10 +27,19 @@ export interface JobServiceOptions {
 export class JobService implements JobsApi {
   constructor(private readonly o: JobServiceOptions) {}
 
-  async submit(command: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
+  async submit(given: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
+    // A follow-up reusing Kie's hosted copy of a file after Kie deleted it (core/hosted-input.ts).
+    const refreshed = await refreshHostedInput(given.input, this.o.clock.now(), this.o.uploadRetentionMs ?? Infinity);
+    if (!refreshed.ok) return { ok: false, code: 'INPUT_EXPIRED', message: describeFailure('INPUT_EXPIRED') };
+    const command: Command = refreshed.input === given.input ? given : { ...given, input: refreshed.input };
     const valid = await validateCommand(command, this.o.maxInputBytes);
     if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
     const { origin } = command;
+    // Kie refused `audioUrl` a moment ago: answer now, privately, instead of spending another submission.
+    if (usesAudioUrl(command)) {
+      const refused = await recentAudioUrlRefusal(this.o.store, this.o.clock.now());
+      if (refused !== undefined) return { ok: false, code: 'KIE_AUDIO_URL_REFUSED', message: describeFailure('KIE_AUDIO_URL_REFUSED', refused) };
+    }
     const created = await this.o.store.createJobWithinCaps(
       {
         id: newJobId(),
@@ -45,11 +59,20 @@ export class JobService implements JobsApi {
       ['open', 'submit'],
       { perUser: this.o.maxActivePerUser, perWorkspace: this.o.maxActivePerWorkspace },
     );
-    if (!created.ok) return { ok: false, code: created.code, message: describeFailure(created.code) };
+    if (!created.ok) return { ok: false, code: created.code, message: await this.refusalFor(created.code, command) };
     const { job } = created;
     this.o.onSubmit?.(job);
     this.o.onWork?.();
     return { ok: true, job };
+  }
+
+  /** A per-person cap names the person's running jobs (core/cap-message.ts). */
+  private async refusalFor(code: 'USER_CAP' | 'WORKSPACE_CAP', command: Command): Promise<string> {
+    if (code !== 'USER_CAP') return describeFailure(code);
+    const { platform, userId } = command.origin;
+    const recent = await this.o.store.listJobsByUser(platform, userId, 100);
+    // The cap counts a person's unfinished jobs on the platform (store/caps.ts): list the same ones.
+    return userCapMessage(recent.filter((j) => j.state !== 'complete' && j.state !== 'failed'));
   }
 
   get(jobId: string): Promise<Job | undefined> {

@@ -18,6 +18,12 @@ const sentences: Record<FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', string> = {
   KIE_UNREACHABLE: 'stembot could not reach Kie. Try again in a few minutes.',
   KIE_BAD_RESPONSE: 'Kie answered with something stembot did not understand. Try again; if it repeats, tell an admin.',
   POLL_GAVE_UP: 'Kie never reported this job as finished, so stembot stopped waiting. Try again; no further credits were used by waiting.',
+  KIE_TASK_NOT_FOUND:
+    'Kie no longer knows this job (it may have been lost while Kie or stembot restarted, or Kie’s records of it expired), so stembot stopped waiting. Start it again.',
+  KIE_AUDIO_URL_REFUSED:
+    'Kie does not accept a file or link for separation on this account right now: its own separation pages document only tracks Kie generated. Use the task_id + audio_id of a Kie-generated track instead (the “Separate” button under a generated track does this).',
+  INPUT_EXPIRED:
+    'The file this button would reuse is gone: Kie keeps uploaded files for 3 days, and stembot no longer has its own copy. Attach the file again with a new command.',
   CHAT_UNAVAILABLE:
     'stembot could not post in this channel, so the job was stopped before any credits were spent. Invite stembot to the channel or check its permissions, then try again.',
   UPLOAD_FAILED: 'stembot could not hand your file to Kie (the upload failed). Try again in a moment.',

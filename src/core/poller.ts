@@ -11,6 +11,8 @@ export interface PollerOptions {
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
   intervalMs: number;
   maxAgeMs: number;
+  /** Kie saying it does not know the task fails the job once the task is older than this (a new task may not be readable yet). */
+  taskNotFoundGraceMs: number;
   tickMs: number;
   batch: number;
   log: { warn(obj: object, msg: string): void };
@@ -53,6 +55,12 @@ export class Poller {
       return;
     }
     const r = await this.o.kie.poll(job.kind, job.taskId!);
+    if (!r.ok && r.code === 'KIE_TASK_NOT_FOUND' && now - (job.submittedAt ?? job.createdAt) >= this.o.taskNotFoundGraceMs) {
+      // Kie will never know it again (lost in a restart, or past its retention): waiting hours helps nobody.
+      await this.o.ingest(job, { taskId: job.taskId!, source: 'poll', stage: 'failed', code: 'KIE_TASK_NOT_FOUND', ...(r.detail ? { detail: r.detail } : {}) });
+      this.o.onPoll?.('gave_up');
+      return;
+    }
     if (!r.ok) {
       this.o.log.warn({ jobId: job.id, code: r.code, detail: r.detail }, 'poll failed; will try again');
       this.o.onPoll?.('error');

@@ -120,6 +120,14 @@ export interface JobStore {
   /** Claim jobs whose poll is due, pushing their next poll to `nextPollAt` so no other poller takes them. */
   claimDuePolls(now: number, nextPollAt: number, limit: number): Promise<Job[]>;
 
+  /**
+   * A small note shared by every instance on the database, forgotten at `expiresAt` (epoch ms): e.g. that
+   * Kie refused `audioUrl` (core/audio-url-refusal.ts). Setting a key again replaces it.
+   */
+  setNote(key: string, value: string, expiresAt: number): Promise<void>;
+  /** The note's value while `now` is before its expiry; undefined otherwise. */
+  getNote(key: string, now: number): Promise<string | undefined>;
+
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

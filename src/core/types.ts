@@ -13,8 +13,12 @@ export type Stage = 'text' | 'first' | 'complete' | 'failed';
 
 /** Where the song comes from. */
 export type AudioInput =
-  /** A public URL Kie can fetch itself. */
-  | { type: 'url'; url: string; name: string }
+  /**
+   * A public URL Kie can fetch itself. After stembot re-hosted a file through Kie's File Upload API, also when
+   * (`hostedAt`, epoch ms: Kie deletes uploads after 3 days) and where the file came from (`original`, never
+   * a credential), so a follow-up can tell the copy is gone and host the original again (core/hosted-input.ts).
+   */
+  | { type: 'url'; url: string; name: string; hostedAt?: number; original?: HostedOriginal }
   /** A track Kie generated earlier (separation only). */
   | { type: 'kie_track'; taskId: string; audioId: string; name: string }
   /**
@@ -29,6 +33,9 @@ export type AudioInput =
    * still carry an `authHeader` field: it is never read.
    */
   | { type: 'private_url'; url: string; name: string; provider?: string; bytes?: number };
+
+/** What a re-hosted input was before: a file stembot holds, or a private URL (its credential is not kept). */
+export type HostedOriginal = { type: 'file'; path: string; bytes: number; mimeType?: string } | { type: 'private_url'; url: string; provider?: string; bytes?: number };
 
 export interface SeparateParams {
   kind: 'separate';
@@ -118,6 +125,9 @@ export type FailureCode =
   | 'KIE_UNREACHABLE'
   | 'KIE_BAD_RESPONSE'
   | 'POLL_GAVE_UP'
+  | 'KIE_TASK_NOT_FOUND'
+  | 'KIE_AUDIO_URL_REFUSED'
+  | 'INPUT_EXPIRED'
   | 'CHAT_UNAVAILABLE'
   | 'UPLOAD_FAILED'
   | 'INPUT_NOT_AUDIO'

@@ -1,6 +1,8 @@
 // The small outbox steps: open the conversation, submit to Kie, keep the status message current, and
 // explain a failure. `deliver` has its own file.
 import { rm } from 'node:fs/promises';
+import { isAudioUrlRefusal, rememberAudioUrlRefusal } from '../core/audio-url-refusal.js';
+import { hostedInput } from '../core/hosted-input.js';
 import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
 import { statusView } from '../core/status-view.js';
@@ -21,6 +23,8 @@ export interface StepDeps {
   /** When to poll first after submission (later when callbacks are expected). */
   firstPollDelayMs: number;
   maxInputBytes: number;
+  /** How long Kie's refusal of `audioUrl` is remembered (core/audio-url-refusal.ts); 0 or unset: not at all. */
+  audioUrlRefusalMemoryMs?: number;
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
   /** Failure details (addresses, network errors) go here; chat gets the plain sentence only. */
   log?: Pick<Logger, 'info'>;
@@ -95,7 +99,7 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
     const up = await d.kie.uploadFile({ path: local.path, name: input.name, ...(input.type === 'file' && input.mimeType ? { mimeType: input.mimeType } : {}) });
     if (!up.ok) return { ok: false, code: up.code === 'KIE_UNREACHABLE' ? 'UPLOAD_FAILED' : up.code, detail: up.detail };
     // Remember the hosted copy so a retried submission does not upload again.
-    await d.store.updateJob(job.id, { input: { type: 'url', url: up.value.downloadUrl, name: input.name } }, d.now());
+    await d.store.updateJob(job.id, { input: hostedInput(input, up.value.downloadUrl, d.now()) }, d.now());
     // Kie has its own copy, and a retried submission now uses it: the upload on our disk is no longer needed.
     await discardLocalInput(input);
     return { ok: true, source: { audioUrl: up.value.downloadUrl } };
@@ -123,7 +127,12 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
     return { ok: true };
   }
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
+  let code = r.code;
+  if (src.ok && 'audioUrl' in src.source && job.params.kind === 'separate' && isAudioUrlRefusal(r.code, r.detail)) {
+    code = 'KIE_AUDIO_URL_REFUSED';
+    if (d.audioUrlRefusalMemoryMs) await rememberAudioUrlRefusal(d.store, r.detail ?? '', d.now(), d.audioUrlRefusalMemoryMs);
+  }
   await discardLocalInput(job.input);
-  await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code: r.code, ...(r.detail ? { detail: r.detail } : {}) });
+  await d.ingest(job, { taskId: job.taskId ?? '', source: 'stembot', stage: 'failed', code, ...(r.detail ? { detail: r.detail } : {}) });
   return { ok: true };
 }

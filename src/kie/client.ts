@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { defaults } from '../config.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import { fail, type Result } from '../core/types.js';
-import type { KieCodeSource } from './errors.js';
+import { mapKieCode, type KieCodeSource } from './errors.js';
 import { exchange } from './http.js';
 import * as s from './schemas.js';
 import { isClosedError, KieLimits, type Lane, type SubmitGate } from './limits.js';
@@ -48,6 +48,16 @@ interface Call<T> {
   body?: unknown;
   schema: z.ZodType<T>;
   timeoutMs?: number;
+  /** A record-info read (see http.ts). */
+  recordRead?: boolean;
+  /** What the submission should cost, in credits: tells an envelope 429 "rate limited" from "out of credits". */
+  cost?: number;
+}
+
+/** Per-submission facts the client cannot read from the body. */
+export interface SubmitOptions {
+  /** Estimated credits the job costs (core/costs.ts). Without it an envelope 429 is read by its message. */
+  cost?: number;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,23 +88,23 @@ export class KieClient {
     this.limits = new KieLimits({ ...this.o, ...(options.submitGate ? { submitGate: options.submitGate } : {}) });
   }
 
-  submitSeparation(body: s.SeparationRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema });
+  submitSeparation(body: s.SeparationRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema, ...opts });
   }
-  submitAddVocals(body: s.AddVocalsRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema });
+  submitAddVocals(body: s.AddVocalsRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema, ...opts });
   }
-  submitAddInstrumental(body: s.AddInstrumentalRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema });
+  submitAddInstrumental(body: s.AddInstrumentalRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema, ...opts });
   }
   /** `null` when Kie has no record data (yet). */
   getSeparationRecord(taskId: string): Promise<Result<s.SeparationRecord | null>> {
     const url = this.api(`/api/v1/vocal-removal/record-info?taskId=${encodeURIComponent(taskId)}`);
-    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.separationRecordSchema.nullable() });
+    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.separationRecordSchema.nullable(), recordRead: true });
   }
   getGenerationRecord(taskId: string): Promise<Result<s.GenerationRecord | null>> {
     const url = this.api(`/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`);
-    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.generationRecordSchema.nullable() });
+    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.generationRecordSchema.nullable(), recordRead: true });
   }
   getCredits(): Promise<Result<number>> {
     return this.send({ lane: { kind: 'other' }, method: 'GET', url: this.api('/api/v1/chat/credit'), schema: s.creditsDataSchema });
@@ -133,6 +143,20 @@ export class KieClient {
     return this.limits.close();
   }
 
+  /**
+   * An envelope 429 on submit: out of credits when the balance (a free read) does not cover the job, rate
+   * limited when it does (docs/kie-answers.md). Answers the failure to return, or null to back off and retry.
+   * Without a cost or a balance, Kie's message decides (errors.ts).
+   */
+  private async outOfCredits(detail: string, cost: number | undefined): Promise<Result<never> | null> {
+    const balance = cost === undefined ? undefined : await this.getCredits();
+    if (balance?.ok && cost !== undefined) {
+      if (balance.value >= cost) return null;
+      return fail('KIE_INSUFFICIENT_CREDITS', `${detail} (balance ${balance.value} credits, this job needs about ${cost})`);
+    }
+    return mapKieCode(429, detail, 'submit') === 'KIE_RATE_LIMITED' ? null : fail('KIE_INSUFFICIENT_CREDITS', detail);
+  }
+
   private api(path: string): string {
     return `${this.o.apiUrl}${path}`;
   }
@@ -145,7 +169,7 @@ export class KieClient {
       let outcome;
       try {
         outcome = await this.limits.run(call.lane, () =>
-          exchange({ ...call, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
+          exchange({ url: call.url, method: call.method, body: call.body, schema: call.schema, recordRead: call.recordRead, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
         );
       } catch (err) {
         // A job dropped by close(), or a queued admission cut short by it.
@@ -153,6 +177,10 @@ export class KieClient {
         throw err;
       }
       if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'ambiguous_429') {
+        const credits = await this.outOfCredits(outcome.detail, call.cost);
+        if (credits) return credits;
+      }
       this.rateLimitedSeen++;
       const delay = Math.min(outcome.retryAfterMs ?? this.o.retryBaseMs * 2 ** attempt, this.o.retryMaxMs);
       if (attempt >= this.o.maxRetries429) return fail('KIE_RATE_LIMITED', outcome.detail, delay);

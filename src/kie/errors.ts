@@ -58,3 +58,13 @@ export function mapKieCode(code: number, msg: string, where: KieCodeSource): Fai
   // A callback `failed` with code 200, or a failed record without a code.
   return CONTENT.test(text) ? 'KIE_CONTENT_VIOLATION' : 'KIE_GENERATION_FAILED';
 }
+
+/**
+ * Whether a record-info answer says Kie does not know the task (docs/kie-answers.md): the simulator answers
+ * `{code:404, msg:"Task not found: …"}`, Kie's task API documents `{code:422, msg:"recordInfo is null"}`,
+ * and a task past Kie's retention reads the same way. Only record-info reads ask this.
+ */
+export function isTaskNotFound(code: number, msg: string): boolean {
+  if (code === 404) return true;
+  return (code === 422 || code === 400) && /record.?info is null|not found|does not exist|no such task/i.test(msg);
+}

@@ -5,11 +5,18 @@
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../core/types.js';
-import { mapKieCode, type KieCodeSource } from './errors.js';
+import { isTaskNotFound, mapKieCode, type KieCodeSource } from './errors.js';
 import { isMultipartBody } from '../delivery/multipart.js';
 import { envelopeSchema } from './schemas.js';
 
-export type Exchange<T> = { kind: 'done'; result: Result<T> } | { kind: 'rate_limited'; retryAfterMs?: number; detail: string };
+export type Exchange<T> =
+  | { kind: 'done'; result: Result<T> }
+  | { kind: 'rate_limited'; retryAfterMs?: number; detail: string }
+  /**
+   * Envelope code 429 on a submission: "rate limited" in Kie's common API, "insufficient credits" on its
+   * callback pages (docs/kie-answers.md). The client reads the balance to tell them apart.
+   */
+  | { kind: 'ambiguous_429'; retryAfterMs?: number; detail: string };
 
 export interface ExchangeInput<T> {
   url: string;
@@ -20,6 +27,8 @@ export interface ExchangeInput<T> {
   schema: z.ZodType<T>;
   timeoutMs: number;
   where: KieCodeSource;
+  /** A record-info read: an answer that Kie does not know the task becomes KIE_TASK_NOT_FOUND. */
+  recordRead?: boolean;
   nowMs: number;
   dispatcher?: Dispatcher;
 }
@@ -54,16 +63,18 @@ export async function exchange<T>(input: ExchangeInput<T>): Promise<Exchange<T>>
   if (status === 429) return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(retryAfter, input.nowMs), detail: 'HTTP 429' };
   const envelope = envelopeSchema.safeParse(parseJson(text));
   const msg = redact((envelope.success ? envelope.data.msg : undefined)?.trim() ?? '', input.apiKey);
-  const refuse = (code: number, words: string): Exchange<T> => {
+  const refuse = (code: number, words: string, inEnvelope = true): Exchange<T> => {
     // Below 400 an answer is not a refusal we can name (a redirect, an unknown code): we did not understand it.
     if (code < 400) return done(fail('KIE_BAD_RESPONSE', words || `Kie answered ${code}`));
+    if (input.recordRead && inEnvelope && isTaskNotFound(code, words)) return done(fail('KIE_TASK_NOT_FOUND', words || `Kie answered ${code}`));
+    if (code === 429 && inEnvelope && input.where === 'submit') return { kind: 'ambiguous_429', retryAfterMs: parseRetryAfter(retryAfter, input.nowMs), detail: words || 'code 429' };
     const failure = mapKieCode(code, words, input.where);
     if (failure === 'KIE_RATE_LIMITED') return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(retryAfter, input.nowMs), detail: words || `code ${code}` };
     return done(fail(failure, words || `Kie answered ${code}`));
   };
 
   if (status < 200 || status >= 300) {
-    return envelope.success && envelope.data.code !== 200 ? refuse(envelope.data.code, msg) : refuse(status, msg || `HTTP ${status}`);
+    return envelope.success && envelope.data.code !== 200 ? refuse(envelope.data.code, msg) : refuse(status, msg || `HTTP ${status}`, false);
   }
   if (!envelope.success) return done(fail('KIE_BAD_RESPONSE', `HTTP ${status} without a Kie envelope`));
   if (envelope.data.code !== 200) return refuse(envelope.data.code, msg);

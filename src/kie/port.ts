@@ -5,6 +5,7 @@ import { basename, extname } from 'node:path';
 import type { z } from 'zod';
 import type { KiePort, KieSource } from '../core/ports.js';
 import { fail, ok, type FailureCode, type JobParams, type Result } from '../core/types.js';
+import { estimatedCost } from '../core/costs.js';
 import type { KieClient } from './client.js';
 import { generationRecordToEvent, separationRecordToEvent } from './records.js';
 import { addInstrumentalRequestSchema, addVocalsRequestSchema, separationRequestSchema } from './schemas.js';
@@ -36,11 +37,12 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
   const randomId = opts.randomId ?? (() => randomBytes(8).toString('hex'));
 
   function submit(params: JobParams, source: KieSource, callBackUrl: string): Promise<Result<{ taskId: string }>> | Result<never> {
+    const opts = { cost: estimatedCost(params.kind, params) };
     if (params.kind === 'separate') {
       const body = separationRequestSchema.safeParse(
         defined({ ...source, type: separationType[params.mode], stemName: params.mode === 'single' ? params.stem : undefined, callBackUrl }),
       );
-      return body.success ? client.submitSeparation(body.data) : invalid(body.error);
+      return body.success ? client.submitSeparation(body.data, opts) : invalid(body.error);
     }
     // Add vocals / add instrumental start from an audio file Kie can fetch, never from a Kie track.
     if (!('audioUrl' in source)) return fail('INPUT_INVALID', 'this command needs an audio file or link, not a Kie track');
@@ -57,10 +59,10 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
     };
     if (params.kind === 'add_vocals') {
       const body = addVocalsRequestSchema.safeParse(defined({ ...common, prompt: params.prompt, style: params.style, vocalGender: params.vocalGender }));
-      return body.success ? client.submitAddVocals(body.data) : invalid(body.error);
+      return body.success ? client.submitAddVocals(body.data, opts) : invalid(body.error);
     }
     const body = addInstrumentalRequestSchema.safeParse(defined({ ...common, tags: params.tags }));
-    return body.success ? client.submitAddInstrumental(body.data) : invalid(body.error);
+    return body.success ? client.submitAddInstrumental(body.data, opts) : invalid(body.error);
   }
 
   return {

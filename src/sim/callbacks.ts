@@ -31,6 +31,8 @@ export interface CallbackDeps {
   settings: () => SimulatorSettings;
   dispatcher?: Dispatcher;
   onAttempt?: (entry: CallbackLogEntry) => void;
+  /** A callback answered 2xx, or given up after its last retry. */
+  onSettled?: (task: SimTask, stage: CallbackStage, copy: number) => void;
 }
 
 export class CallbackSender {
@@ -99,6 +101,8 @@ export class CallbackSender {
       activity.later(delays[attempt - 1]! / settings.speed, () => {
         void activity.track(this.attempt(task, stage, body, copy, attempt + 1, signal).catch(() => undefined));
       });
+    } else {
+      this.deps.onSettled?.(task, stage, copy);
     }
   }
 }

@@ -48,6 +48,8 @@ export interface SimulatorControl {
   credits(): number;
   setCredits(credits: number): void;
   setPublicBaseUrl(url: string): void;
+  /** With `stateDir`: continue the tasks restored from it (see SimCore.resume); idempotent. */
+  resume(): void;
   /** Resolves when no stage is pending and no callback (or retry) is in flight. */
   settled(): Promise<void>;
   /** Stops all timers and in-flight callbacks. */
@@ -112,6 +114,7 @@ export function createSimulatorControl(opts: SimulatorOptions = {}): SimulatorCo
       core.credits = credits;
     },
     setPublicBaseUrl: (url) => core.setPublicBaseUrl(url),
+    resume: () => core.resume(),
     settled: () => core.activity.settled(),
     close: async () => {
       core.activity.stopAll();

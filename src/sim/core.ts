@@ -7,9 +7,10 @@ import { fail, ok, type Envelope } from './envelope.js';
 import { ReadLimiter, SubmitLimiter } from './limits.js';
 import { defaultTimer, settingsFrom, simDefaults, type SimulatorOptions, type SimulatorSettings, type TaskKind } from './options.js';
 import { generatedTracks, stemFiles, type ResultInput } from './results.js';
-import { resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
+import { audioUrlRefusal, resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
 import { TaskStore, type SimTask } from './tasks.js';
-import { buildTimeline, playTimeline } from './timeline.js';
+import { SimPersistence } from './persist.js';
+import { buildTimeline, playTimeline, resumeTimeline, type TimelineDeps } from './timeline.js';
 import { UploadStore } from './uploads.js';
 
 export interface SubmitRequest {
@@ -40,6 +41,8 @@ export class SimCore {
   private readonly reads: ReadLimiter;
   private alternate = 0;
   private base: SimulatorOptions['publicBaseUrl'];
+  private readonly persist?: SimPersistence;
+  private toResume: SimTask[] = [];
 
   constructor(readonly opts: SimulatorOptions) {
     this.settings = settingsFrom(opts);
@@ -48,7 +51,17 @@ export class SimCore {
     this.credits = opts.credits ?? simDefaults.credits;
     this.reads = new ReadLimiter(opts.recordInfoPerSecond);
     this.base = opts.publicBaseUrl;
-    this.uploads = new UploadStore(opts.maxStoredUploadBytes ?? simDefaults.maxStoredUploadBytes);
+    const persist = opts.stateDir ? new SimPersistence(opts.stateDir) : undefined;
+    this.persist = persist;
+    this.uploads = new UploadStore(
+      opts.maxStoredUploadBytes ?? simDefaults.maxStoredUploadBytes,
+      persist && {
+        write: (path, data) => persist.writeUpload(path, data),
+        read: (path) => persist.readUpload(path),
+        drop: (path) => persist.dropUpload(path),
+        onChange: () => this.save(),
+      },
+    );
     this.limiter = new SubmitLimiter(() => ({
       perWindow: opts.submitPerWindow ?? simDefaults.submitPerWindow,
       windowMs: opts.submitWindowMs ?? simDefaults.submitWindowMs,
@@ -60,7 +73,51 @@ export class SimCore {
       dispatcher: opts.dispatcher,
       onAttempt: (e: CallbackLogEntry) =>
         this.logger?.info({ taskId: e.taskId, stage: e.stage, status: e.status, attempt: e.attempt, lost: e.lost ?? false }, 'kie-sim callback'),
+      onSettled: (task, stage, copy) => {
+        if (copy !== 1) return;
+        const entry = task.timeline.find((e) => e.stage === stage && e.firedAt !== undefined && e.settledAt === undefined);
+        if (entry) entry.settledAt = this.clock();
+        this.save();
+      },
     });
+    this.restore();
+  }
+
+  private timelineDeps(): TimelineDeps {
+    return { activity: this.activity, clock: this.clock, settings: () => this.settings, sender: this.sender, onChange: () => this.save() };
+  }
+
+  /** Tasks, credits and uploads from the state folder, each task's timeline picked up where it stopped. */
+  private restore(): void {
+    const state = this.persist?.load();
+    if (!state) return;
+    this.credits = state.credits;
+    // Kie keeps task records about 14 days (docs/kie-api.md); older ones are forgotten, as Kie forgets them.
+    const now = this.clock();
+    const tasks = state.tasks.filter((t) => now - t.createdAt < simDefaults.taskRetentionMs);
+    this.tasks.restore(tasks);
+    this.uploads.restore(state.uploads);
+    this.toResume = tasks;
+  }
+
+  /**
+   * Picks restored timelines up (once): steps that fell due while down fire now, unanswered callbacks go out
+   * again. Called once the host listens, so a demo's callbacks to its own server find it up.
+   */
+  resume(): void {
+    const tasks = this.toResume;
+    this.toResume = [];
+    for (const task of tasks) resumeTimeline(task, this.timelineDeps());
+  }
+
+  /** Writes the state folder (when there is one). A failed write is logged, never thrown into a request. */
+  private save(): void {
+    if (!this.persist) return;
+    try {
+      this.persist.save({ version: 1, credits: this.credits, tasks: this.tasks.list(), uploads: this.uploads.current() });
+    } catch (err) {
+      this.logger?.info({ err: err instanceof Error ? err.message : String(err) }, 'kie-sim could not save its state');
+    }
   }
 
   setPublicBaseUrl(url: string | (() => string | undefined) | undefined): void {
@@ -91,6 +148,7 @@ export class SimCore {
         retryAfterSec: Math.max(1, Math.ceil(this.limiter.retryAfterMs(req.apiKey, now) / 1000)),
       };
     }
+    if (this.refusesAudioUrl(req)) return { status: 200, body: fail(audioUrlRefusal.code, audioUrlRefusal.msg) };
     const cost = this.costOf(req.kind);
     if (this.credits < cost) {
       return { status: 200, body: fail(this.settings.insufficientCreditsCode, 'The current credits are insufficient. Please top up.') };
@@ -99,9 +157,19 @@ export class SimCore {
     this.credits -= cost;
     const task = this.createTask(req, now);
     this.tasks.add(task);
-    playTimeline(task, { activity: this.activity, clock: this.clock, settings: () => this.settings, sender: this.sender });
+    this.save();
+    playTimeline(task, this.timelineDeps());
     this.logger?.info({ taskId: task.id, kind: task.kind, scenario: task.scenario.name }, 'kie-sim task accepted');
     return { status: 200, body: ok({ taskId: task.id }) };
+  }
+
+  /** The `refuse-audio-url` scenario (scenarios.ts), when it is the one this submission would get: consumed like any script. */
+  private refusesAudioUrl(req: SubmitRequest): boolean {
+    if (req.kind === 'add_vocals' || req.kind === 'add_instrumental' || typeof req.params.audioUrl !== 'string') return false;
+    const next = this.scripts[0] ?? scenarioFromInput(req.hint) ?? this.settings.defaultScenario;
+    if (next !== 'refuse-audio-url') return false;
+    if (this.scripts[0] === next) this.scripts.shift();
+    return true;
   }
 
   private createTask(req: SubmitRequest, now: number): SimTask {
@@ -148,8 +216,10 @@ export class SimCore {
     this.limiter.reset();
     this.reads.reset();
     this.scripts = [];
+    this.toResume = [];
     this.alternate = 0;
     this.credits = this.opts.credits ?? simDefaults.credits;
     this.settings = settingsFrom(this.opts);
+    this.save();
   }
 }

@@ -1,6 +1,7 @@
 // Demo mode: the simulator mounted on stembot's own Fastify server under `/kie-sim`. Registered before
 // listen (Fastify needs its routes up front); told its address after listen through `attach`, because
 // only then is the port known. Control routes stay off: the demo server may face the network.
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createSimulatorControl, type SimulatorControl } from './control.js';
@@ -26,8 +27,10 @@ export async function mountSimulator(app: FastifyInstance, config: Config, opts:
   let serverBase: string | undefined;
   const callbackBases = () => [serverBase, config.publicUrl].filter((b): b is string => Boolean(b));
   // Callbacks are signed with the key stembot verifies, so demo mode exercises the same check as production.
+  // Tasks and uploads live in the data folder, so a restart of the demo finishes the jobs it was running.
   const control = createSimulatorControl({
     hmacKey: config.kie.webhookHmacKey,
+    stateDir: join(config.dataDir, 'kie-sim'),
     fileUrlGuard: (url) => checkUrlSyntax(url, allow),
     callbackUrlAllowed: (url) => callbackBases().some((b) => isCallbackRoute(url, b)),
     ...opts,
@@ -41,6 +44,8 @@ export async function mountSimulator(app: FastifyInstance, config: Config, opts:
       serverBase = baseUrl;
       const url = `${baseUrl.replace(/\/+$/, '')}${SIM_PREFIX}`;
       control.setPublicBaseUrl(url);
+      // The server listens now: restored tasks may call back to it.
+      control.resume();
       return url;
     },
     close: () => control.close(),

@@ -24,7 +24,10 @@ export interface SimulatorSettings {
   /** Signs callbacks (`X-Webhook-Timestamp`, `X-Webhook-Signature`) when set. */
   hmacKey?: string;
   callbackTimeoutMs: number;
-  /** One retry per entry after a non-2xx answer or a network error (Kie retries 3 times). Scaled by `speed`. */
+  /**
+   * One retry per entry after a non-2xx answer or a network error: Kie retries 3 times, after 1, 5 and 15
+   * minutes (docs/kie-answers.md). Scaled by `speed`.
+   */
   callbackRetryDelaysMs: number[];
   /** Gap between copies of a duplicated callback. Scaled by `speed`. */
   duplicateGapMs: number;
@@ -48,6 +51,11 @@ export interface SimulatorOptions extends Partial<SimulatorSettings> {
   maxUploadBytes?: number;
   /** Uploads are kept in memory up to this total; the oldest are dropped first. */
   maxStoredUploadBytes?: number;
+  /**
+   * A folder where tasks, credits and uploads are kept so they survive a restart (demo mode:
+   * `<DATA_DIR>/kie-sim`). Unset: memory only.
+   */
+  stateDir?: string;
   /** Registers `/__sim/*` (scripting and inspection over HTTP). Standalone only, never in demo mode. */
   controlRoutes?: boolean;
   /**
@@ -72,7 +80,7 @@ export const simDefaults = {
     trackDurationSec: 8,
     sampleRate: DEFAULT_SAMPLE_RATE,
     callbackTimeoutMs: 15_000,
-    callbackRetryDelaysMs: [1_000, 5_000, 15_000],
+    callbackRetryDelaysMs: [60_000, 300_000, 900_000],
     duplicateGapMs: 250,
     insufficientCreditsCode: 402,
   } satisfies SimulatorSettings as SimulatorSettings,
@@ -86,6 +94,8 @@ export const simDefaults = {
   submitWindowMs: 10_000,
   maxUploadBytes: 25 * 1024 * 1024,
   maxStoredUploadBytes: 256 * 1024 * 1024,
+  /** With `stateDir`, tasks older than this are not restored (Kie keeps records about 14 days). */
+  taskRetentionMs: 14 * 24 * 60 * 60_000,
 } as const;
 
 const settingKeys = Object.keys(simDefaults.settings).concat('stemBytes', 'hmacKey') as (keyof SimulatorSettings)[];

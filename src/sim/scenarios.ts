@@ -39,7 +39,7 @@ export interface Scenario extends ScenarioOptions {
 
 const failCodes = [400, 401, 402, 413, 429, 451, 455, 500] as const;
 export const scenarioNames = [
-  'happy', 'skip-stages', 'duplicate', 'out-of-order', 'lost-callback', 'empty-stems', 'big-stems',
+  'happy', 'skip-stages', 'duplicate', 'out-of-order', 'lost-callback', 'empty-stems', 'big-stems', 'refuse-audio-url',
   ...failCodes.map((c) => `fail-${c}` as const),
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -56,6 +56,13 @@ export const failureMessages: Record<number, string> = {
   455: 'Service Unavailable - the system is under maintenance, please try again later',
   500: 'Server Error - please try again later',
 };
+
+/**
+ * `refuse-audio-url`: a separation submitted with `audioUrl` is refused at once (HTTP 200, this envelope), as
+ * Kie may do since its own pages document only `taskId` + `audioId` (docs/kie-answers.md). Nothing is charged
+ * and no task is made; a Kie track (`taskId` + `audioId`) is accepted as usual.
+ */
+export const audioUrlRefusal = { code: 422, msg: 'audioUrl is not supported for vocal separation: provide taskId and audioId of a generated track' } as const;
 
 /** Default stage times: short, but long enough to watch the status message move in a demo. */
 export const stageDelaysMs = { text: 1_500, first: 3_000, complete: 5_000, separationComplete: 4_000, failed: 2_000 } as const;

@@ -44,5 +44,6 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shown}:${bound}`;
   if (rest.publicBaseUrl === undefined) control.setPublicBaseUrl(url);
+  control.resume();
   return { url, control, app, close: () => app.close() };
 }

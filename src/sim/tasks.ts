@@ -39,6 +39,8 @@ export interface TimelineEntry extends ScenarioStep {
   /** Delay after submission once `speed` is applied. */
   dueMs: number;
   firedAt?: number;
+  /** When its callback was answered 2xx or given up after the last retry (persist.ts resends the others). */
+  settledAt?: number;
 }
 
 export type Progress = 'pending' | 'text' | 'first' | 'complete';
@@ -85,6 +87,12 @@ export function isRevealed(task: SimTask, file: SimFile): boolean {
 
 export class TaskStore {
   private readonly byId = new Map<string, SimTask>();
+
+  /** Replaces every task (a restart restoring its saved state). */
+  restore(tasks: SimTask[]): void {
+    this.byId.clear();
+    for (const t of tasks) this.byId.set(t.id, t);
+  }
 
   add(task: SimTask): void {
     this.byId.set(task.id, task);

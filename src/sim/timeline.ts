@@ -12,6 +12,8 @@ export interface TimelineDeps {
   clock: () => number;
   settings: () => SimulatorSettings;
   sender: CallbackSender;
+  /** After a step changed the task (persist.ts saves it). */
+  onChange?: () => void;
 }
 
 /** Steps with their real delays; failed steps get a code and a Kie-like message when the script gave none. */
@@ -31,8 +33,9 @@ function fire(task: SimTask, entry: TimelineEntry, deps: TimelineDeps): Callback
   const now = deps.clock();
   entry.firedAt = now;
   advance(task, entry, now);
-  const failure = entry.stage === 'failed' ? { code: entry.code ?? 500, msg: entry.msg ?? '' } : undefined;
-  const body = callbackBody(task, entry.stage, failure);
+  const body = bodyOf(task, entry);
+  if (!body) entry.settledAt = now;
+  deps.onChange?.();
   if (!body) return null;
   if (entry.lost) {
     deps.sender.recordLost(task, entry.stage, body);
@@ -40,6 +43,31 @@ function fire(task: SimTask, entry: TimelineEntry, deps: TimelineDeps): Callback
   }
   deps.sender.send(task, entry.stage, body, 1);
   return body;
+}
+
+function bodyOf(task: SimTask, entry: TimelineEntry): CallbackBody | null {
+  const failure = entry.stage === 'failed' ? { code: entry.code ?? 500, msg: entry.msg ?? '' } : undefined;
+  return callbackBody(task, entry.stage, failure);
+}
+
+/**
+ * After a restart (persist.ts): a step that fired while its callback was still unanswered sends it again,
+ * and a step not yet fired fires at its time — at once when it fell due while the simulator was down.
+ * Duplicate copies of a scenario are not replayed.
+ */
+export function resumeTimeline(task: SimTask, deps: TimelineDeps): void {
+  const now = deps.clock();
+  for (const entry of task.timeline) {
+    if (entry.firedAt === undefined) {
+      deps.activity.later(Math.max(0, task.createdAt + entry.dueMs - now), () => {
+        if (entry.firedAt === undefined) fire(task, entry, deps);
+      });
+      continue;
+    }
+    if (entry.lost || entry.settledAt !== undefined) continue;
+    const body = bodyOf(task, entry);
+    if (body) deps.sender.send(task, entry.stage, body, 1);
+  }
 }
 
 /**

@@ -46,12 +46,39 @@ interface Stored {
   data: Buffer;
 }
 
+/** Where stored bytes also go, so they outlive a restart (persist.ts); `onChange` after every put. */
+export interface UploadDisk {
+  write(filePath: string, data: Buffer): void;
+  read(filePath: string): Buffer | undefined;
+  drop(filePath: string): void;
+  onChange(): void;
+}
+
 export class UploadStore {
   private readonly files = new Map<string, Stored>();
   private history: UploadRecord[] = [];
   private totalBytes = 0;
 
-  constructor(private readonly maxTotalBytes: number) {}
+  constructor(
+    private readonly maxTotalBytes: number,
+    private readonly disk?: UploadDisk,
+  ) {}
+
+  /** The records of the files held now, oldest first (what a restart restores). */
+  current(): UploadRecord[] {
+    return [...this.files.values()].map((f) => f.record);
+  }
+
+  /** Back after a restart: the files whose bytes are still on disk. */
+  restore(records: UploadRecord[]): void {
+    for (const record of records) {
+      const data = this.disk?.read(record.filePath);
+      if (!data) continue;
+      this.files.set(record.filePath, { record, data });
+      this.totalBytes += data.length;
+      this.history.push(record);
+    }
+  }
 
   put(
     input: { method: UploadMethod; uploadPath: string; fileName?: string; data: Buffer; mimeType?: string; baseUrl: string; sourceUrl?: string; placeholder?: boolean },
@@ -75,6 +102,7 @@ export class UploadStore {
     if (input.placeholder) record.placeholder = true;
     this.drop(filePath);
     this.files.set(filePath, { record, data: input.data });
+    this.disk?.write(filePath, input.data);
     this.totalBytes += input.data.length;
     this.history.push(record);
     // Evict the oldest files (Map keeps insertion order) until the store fits again.
@@ -82,6 +110,7 @@ export class UploadStore {
       if (this.totalBytes <= this.maxTotalBytes || key === filePath) break;
       this.drop(key);
     }
+    this.disk?.onChange();
     return record;
   }
 
@@ -95,6 +124,7 @@ export class UploadStore {
   }
 
   clear(): void {
+    for (const key of this.files.keys()) this.disk?.drop(key);
     this.files.clear();
     this.history = [];
     this.totalBytes = 0;
@@ -105,5 +135,6 @@ export class UploadStore {
     if (!old) return;
     this.totalBytes -= old.data.length;
     this.files.delete(filePath);
+    this.disk?.drop(filePath);
   }
 }

@@ -225,5 +225,20 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await b.close();
       await a.close();
     });
+
+    it('notes: shared between handles on the same database, replaced when set again, gone after their expiry', async () => {
+      const a = await open();
+      const b = await openTwin(a);
+      const key = `note-${Math.random()}`;
+      expect(await a.getNote(key, 0)).toBeUndefined();
+      await a.setNote(key, 'first', 1_000);
+      expect(await b.getNote(key, 999)).toBe('first');
+      expect(await b.getNote(key, 1_000)).toBeUndefined();
+      await b.setNote(key, 'second', 5_000);
+      expect(await a.getNote(key, 1_000)).toBe('second');
+      expect(await a.getNote(`${key}-other`, 1_000)).toBeUndefined();
+      await b.close();
+      await a.close();
+    });
   });
 }

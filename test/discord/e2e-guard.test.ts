@@ -100,7 +100,16 @@ describe('private refusals', () => {
     const second = slashCommand('separate', { task_id: 'a2', audio_id: 'b2' }, musician, s.place());
     await s.send(second);
     const reply = await waitFor('the refusal', () => s.discord.privateReply(second.token)?.content);
-    expect(reply).toBe('You already have as many jobs running as allowed. Wait for one to finish, then try again.');
+    const [running] = await s.jobs();
+    // The refusal names the running job (id, what, state) and points to /jobs.
+    expect(reply).toBe(
+      [
+        'You already have as many jobs running as allowed. Wait for one to finish, then try again.',
+        'Your running jobs:',
+        `• \`${running!.id}\` — Stem separation (vocals + instrumental) of Kie track b1 — ${running!.state === 'queued' ? 'queued' : 'working at Kie'}`,
+        'See them with `/jobs`, or one with `/job <id>`.',
+      ].join('\n'),
+    );
     expect((await s.jobs()).map((j) => j.input)).toEqual([{ type: 'kie_track', taskId: 'a1', audioId: 'b1', name: 'Kie track b1' }]);
   });
 

@@ -11,6 +11,8 @@ export interface Received {
   tag: string;
   headers: IncomingHttpHeaders;
   body: any;
+  /** Arrival time (ms since the epoch). */
+  at: number;
 }
 
 export interface Receiver {
@@ -26,7 +28,7 @@ export async function startReceiver(status: (n: number) => number = () => 200): 
   const app = Fastify();
   const received: Received[] = [];
   app.post<{ Params: { tag: string } }>('/cb/:tag', async (req, reply) => {
-    received.push({ tag: req.params.tag, headers: req.headers, body: req.body });
+    received.push({ tag: req.params.tag, headers: req.headers, body: req.body, at: Date.now() });
     return reply.code(status(received.length)).send({ status: 'received' });
   });
   app.get('/song.mp3', async (_req, reply) => reply.type('audio/mpeg').send(Buffer.from('ID3-fake-mp3-bytes-for-url-upload')));

@@ -173,7 +173,8 @@ describe('scenarios', () => {
   });
 
   it('GIVEN a receiver that fails twice WHEN a callback is sent THEN Kie-style retries deliver it on the third attempt', async () => {
-    h = await startHarness({}, (n) => (n <= 2 ? 503 : 200));
+    // Kie's schedule (1, 5, 15 minutes) at speed 3000: 20, 100, 300 ms.
+    h = await startHarness({ speed: 3000 }, (n) => (n <= 2 ? 503 : 200));
     const taskId = await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3' });
     await h.sim.control.settled();
     expect(h.receiver.forTask(taskId)).toHaveLength(3);
@@ -181,11 +182,25 @@ describe('scenarios', () => {
   });
 
   it('GIVEN a receiver that always fails WHEN a callback is sent THEN it is tried 4 times (1 + 3 retries) and then given up', async () => {
-    h = await startHarness({}, () => 500);
+    h = await startHarness({ speed: 3000 }, () => 500);
     await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3' });
     await h.sim.control.settled();
     expect(h.receiver.received).toHaveLength(4);
     expect(h.sim.control.stats().callbacksFailed).toBe(4);
+  });
+
+  it('GIVEN a receiver that never answers 200 THEN the retries come after Kie’s 1, 5 and 15 minutes (scaled by speed)', async () => {
+    // speed 600: 100 ms, 500 ms, 1500 ms. A timer never fires early; the upper bound allows a busy machine.
+    h = await startHarness({ speed: 600 }, () => 500);
+    await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3' });
+    await h.sim.control.settled();
+    const at = h.receiver.received.map((r) => r.at);
+    expect(at).toHaveLength(4);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    [100, 500, 1500].forEach((expected, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(expected - 5);
+      expect(gaps[i]).toBeLessThan(expected + 400);
+    });
   });
 
   it('GIVEN no HMAC key WHEN a callback is sent THEN it carries no signature headers', async () => {

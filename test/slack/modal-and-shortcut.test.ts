@@ -3,7 +3,8 @@
 // fetch them with the bot token and re-host them through Kie's File Upload API before Kie sees them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
-import { alice, messageShortcut, slashCommand, viewSubmission } from '../fakes/slack-requests.js';
+import type { AudioInput } from '../../src/core/types.js';
+import { alice, buttonPress, messageShortcut, slashCommand, viewSubmission } from '../fakes/slack-requests.js';
 import { BOT_TOKEN, CHANNEL, download, sha256, startStack, waitFor, wavFile, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -42,6 +43,8 @@ describe('Slack modal with a file', () => {
     const opened = await waitFor('views.open', () => stack.slack.views.at(-1));
     const blocks = opened.view.blocks as { block_id?: string; element?: { type: string } }[];
     expect(blocks.find((b) => b.block_id === 'audio')?.element?.type).toBe('file_input');
+    // Slack caps a file_input at 10 MB (docs/kie-answers.md): the hint says so, not Kie's 20 MB.
+    expect((blocks.find((b) => b.block_id === 'audio') as { hint?: { text?: string } } | undefined)?.hint?.text).toMatch(/^MP3, WAV, FLAC, OGG or M4A, up to 10 MB \(Slack’s limit for this field\)/);
     expect(blocks.map((b) => b.block_id).filter(Boolean)).toEqual(['audio', 'url', 'task_id', 'audio_id', 'mode', 'stem']);
 
     // WHEN she attaches a WAV (Slack keeps it private) and submits
@@ -153,5 +156,38 @@ describe('Slack message shortcut', () => {
     const opened = await waitFor('form', () => stack.slack.views.slice(views).find((v) => v.view.callback_id === 'stembot_modal:add_instrumental'));
     const url = (opened.view.blocks as { block_id?: string; element?: { initial_value?: string } }[]).find((b) => b.block_id === 'url');
     expect(url?.element?.initial_value).toBe('https://music.example/a.mp3?x=1&y=2');
+  });
+});
+
+// Last: it reads the newest job and messages, after the tests above made theirs.
+describe('Slack follow-up on an expired Kie copy', () => {
+  it('GIVEN a file separated more than 3 days ago WHEN "Split into 12 stems" is pressed THEN the Slack file is fetched again with the bot token and hosted anew (Kie deleted its copy)', async () => {
+    const responseUrl = stack.slack.responseUrl();
+    const views = stack.slack.views.length;
+    await stack.send(slashCommand({ command: '/separate', text: '', channelId: CHANNEL, responseUrl }));
+    const opened = await waitFor('views.open', () => stack.slack.views.length > views && stack.slack.views.at(-1));
+    const song = wavFile();
+    const file = stack.slack.addPrivateFile({ name: 'Old Session.wav', mimetype: 'audio/wav', bytes: song });
+    const before = stack.slack.channelMessages(CHANNEL).length;
+    await stack.send(viewSubmission({ view: opened.view, values: { audio: { type: 'file_input', files: [file] }, mode: selected('vocals') } }));
+    const { card } = await expectStemsDelivered(before, 2);
+    const [job] = await stack.bot.store.listJobsByUser('slack', alice.id, 1);
+    const input = job!.input as Extract<AudioInput, { type: 'url' }>;
+    expect(input).toMatchObject({ type: 'url', hostedAt: expect.any(Number), original: { type: 'private_url' } });
+    expect(JSON.stringify(input)).not.toContain(BOT_TOKEN);
+    // Four days later, as far as the recorded copy is concerned.
+    await stack.bot.store.updateJob(job!.id, { input: { ...input, hostedAt: Date.now() - 4 * 24 * 60 * 60_000 } }, Date.now());
+
+    const withButton = await waitFor('button message', () => stack.slack.thread(CHANNEL, card.ts).find((m) => m.blocks?.some((b) => b.type === 'actions')));
+    const button = (withButton.blocks!.find((b) => b.type === 'actions')!.elements as { action_id: string; value: string }[])[0]!;
+    const uploads = stack.sim.control.uploads().length;
+    const downloads = stack.slack.privateDownloads.length;
+    await stack.send(buttonPress({ channelId: CHANNEL, messageTs: withButton.ts, threadTs: card.ts, responseUrl: stack.slack.responseUrl(), actionId: button.action_id, value: button.value }));
+    const next = await waitFor('second card', () => stack.slack.channelMessages(CHANNEL).find((m) => m.ts > card.ts && m.text.includes('up to 12 stems')));
+    await waitFor('12 stems', () => stack.slack.thread(CHANNEL, next.ts).flatMap((m) => m.files).length === 12);
+    expect(stack.slack.privateDownloads.slice(downloads)).toEqual([{ fileId: file.id, authorized: true }]);
+    expect(stack.sim.control.uploads()).toHaveLength(uploads + 1);
+    expect(stack.sim.control.uploads().at(-1)!.sha256).toBe(sha256(song));
+    expect(stack.sim.control.tasks().at(-1)!.params.audioUrl).toBe(stack.sim.control.uploads().at(-1)!.downloadUrl);
   });
 });

@@ -26,7 +26,9 @@ async function inputFor(job: Job, id: 'separate_track' | 'split_stems', v: Butto
     await reply('That track is not part of this job.');
     return undefined;
   }
-  // The input as the job last recorded it: after submission that is Kie's own re-hosted copy.
+  // The input as the job last recorded it: after submission that is Kie's own re-hosted copy. Once Kie has
+  // deleted it (3 days), JobService.submit swaps in the original Slack file (core/hosted-input.ts); the bot
+  // token is added at download time, for Slack's file origin only (delivery/credentials.ts).
   if (job.params.kind === 'separate') return job.input;
   await reply('This button does not apply to this job.');
   return undefined;

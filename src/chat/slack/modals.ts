@@ -58,7 +58,10 @@ export function buildModal(kind: JobKind, meta: ModalMeta, prefill: { url?: stri
     });
   }
   blocks.push(
-    input('audio', meta.f ? 'Another audio file' : 'Audio file', { type: 'file_input', filetypes: audioFileTypes, max_files: 1 }, { hint: 'MP3, WAV, FLAC, OGG or M4A, up to 20 MB (Kie’s limit).' }),
+    input('audio', meta.f ? 'Another audio file' : 'Audio file', { type: 'file_input', filetypes: audioFileTypes, max_files: 1 }, {
+      // Slack's own limit for a file_input is 10 MB (docs/kie-answers.md); a larger file goes in as a link.
+      hint: 'MP3, WAV, FLAC, OGG or M4A, up to 10 MB (Slack’s limit for this field). Larger, up to 20 MB: give a link below, or use the message shortcut on a file posted in the channel.',
+    }),
     input('url', '…or a link to the audio', textInput(2000, { placeholder: plain('https://…'), ...(prefill.url ? { initial_value: prefill.url } : {}) })),
   );
   if (kind === 'separate') {

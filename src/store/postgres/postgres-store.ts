@@ -206,6 +206,17 @@ export class PostgresJobStore implements JobStore {
   }
 
 
+  async setNote(key: string, value: string, expiresAt: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO kv (key, value, expires_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at',
+      [key, value, expiresAt],
+    );
+  }
+
+  async getNote(key: string, now: number): Promise<string | undefined> {
+    return (await this.pool.query<{ value: string }>('SELECT value FROM kv WHERE key = $1 AND expires_at > $2', [key, now])).rows[0]?.value;
+  }
+
   /** false instead of a throw: /readyz reports an unreachable database as not ready. */
   async ping(): Promise<boolean> {
     try {

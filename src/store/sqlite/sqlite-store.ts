@@ -215,6 +215,15 @@ export class SqliteJobStore implements JobStore {
   }
 
 
+  async setNote(key: string, value: string, expiresAt: number): Promise<void> {
+    this.stmt('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at').run(key, value, expiresAt);
+  }
+
+  async getNote(key: string, now: number): Promise<string | undefined> {
+    const row = this.stmt('SELECT value FROM kv WHERE key = ? AND expires_at > ?').get(key, now) as { value: string } | undefined;
+    return row?.value;
+  }
+
   async ping(): Promise<boolean> {
     return (this.stmt('SELECT 1 AS one').get() as { one: number }).one === 1;
   }
