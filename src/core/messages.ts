@@ -41,7 +41,7 @@ const sentences: Record<FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', string> = {
 // it stays in the log and never reaches chat.
 const shownDetail = new Set<string>([
   'KIE_INSUFFICIENT_CREDITS', 'KIE_BAD_PARAMETERS', 'KIE_CONTENT_VIOLATION', 'KIE_SOURCE_DOWNLOAD_FAILED', 'KIE_MAINTENANCE',
-  'KIE_SERVER_ERROR', 'KIE_UNAUTHORIZED', 'KIE_TOO_LONG', 'KIE_RATE_LIMITED', 'KIE_GENERATION_FAILED', 'INPUT_INVALID',
+  'KIE_SERVER_ERROR', 'KIE_UNAUTHORIZED', 'KIE_TOO_LONG', 'KIE_RATE_LIMITED', 'KIE_GENERATION_FAILED', 'KIE_AUDIO_URL_REFUSED', 'INPUT_INVALID',
 ]);
 
 /** The sentence for a code, with Kie's own words appended when they add something. */

@@ -61,7 +61,7 @@ describe('demo mode across a restart', () => {
     bot!.sim!.control.scriptNext({ steps: [{ stage: 'complete', afterMs: 1_500 }] });
     const res = await request(`${base}/playground/api/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: base },
       body: JSON.stringify({ command: 'separate', url: 'https://music.example.com/restart.mp3', mode: 'vocals' }),
     });
     const { jobId } = (await res.body.json()) as { jobId: string };
