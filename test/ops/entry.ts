@@ -21,8 +21,9 @@ export interface EntryOptions {
   timeoutMs?: number;
   /** Run as this user through `runuser` (the test runs as root). */
   user?: string;
-  /** Resolve (and kill the child) as soon as stdout+stderr contains this. */
+  /** As soon as stdout+stderr contains this, run `meanwhile` (if any), then stop the child with SIGTERM. */
   until?: string;
+  meanwhile?: () => Promise<void>;
 }
 
 export function runEntry(args: string[], env: Record<string, string>, o: EntryOptions): Promise<Ran> {
@@ -34,8 +35,11 @@ export function runEntry(args: string[], env: Record<string, string>, o: EntryOp
   let stderr = '';
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 25_000);
+    let seen = false;
     const check = () => {
-      if (o.until && (stdout + stderr).includes(o.until)) child.kill('SIGTERM');
+      if (seen || !o.until || !(stdout + stderr).includes(o.until)) return;
+      seen = true;
+      void (o.meanwhile ?? (async () => undefined))().finally(() => child.kill('SIGTERM'));
     };
     child.stdout.on('data', (b: Buffer) => {
       stdout += b.toString();

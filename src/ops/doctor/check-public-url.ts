@@ -37,7 +37,7 @@ export async function checkPublicUrlRoutesBack(config: Config, o: ProbeOptions):
   const url = `${config.publicUrl}/callbacks/kie/${probePrefix}${nonce}`;
   const target = `${config.host}:${config.port}`;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs), headers: { accept: 'application/json' } });
+    const res = await probe(url);
     const text = await res.text();
     let body: { stembot_probe?: unknown } = {};
     try {
@@ -56,6 +56,15 @@ export async function checkPublicUrlRoutesBack(config: Config, o: ProbeOptions):
     return failed(name, `${config.publicUrl} is unreachable from here (${networkReason(err)}) — check its DNS name and that the proxy or tunnel forwards it to ${target}.`);
   } finally {
     await stand?.close();
+  }
+}
+
+async function probe(url: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs), headers: { accept: 'application/json' } });
+    if (![502, 503, 504].includes(res.status) || attempt >= doctorDefaults.probeAttempts) return res;
+    await res.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, doctorDefaults.probeRetryDelayMs));
   }
 }
 
