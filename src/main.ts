@@ -11,10 +11,17 @@ import { createStembot } from './stembot.js';
 // A `.env` in the working directory is read when present (variables already set win).
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-// `node dist/main.js doctor` (npm run doctor, docker run … doctor): the deployment checklist, not the server.
-if (process.argv[2] === 'doctor') {
+// `node dist/main.js doctor` (npm run doctor, `docker run … stembot doctor`): the deployment checklist.
+// `discord:register` likewise, so the image's ENTRYPOINT (node dist/main.js) runs both.
+const command = process.argv[2];
+if (command === 'doctor') {
   const { doctorCli } = await import('./ops/doctor/cli.js');
   process.exit(await doctorCli(process.env, (line) => process.stdout.write(`${line}\n`)));
+}
+if (command === 'discord:register') await import('./chat/discord/register-cli.js'); // exits itself
+if (command !== undefined) {
+  process.stderr.write(`Unknown command "${command}": run without one to start stembot, or use doctor or discord:register.\n`);
+  process.exit(1);
 }
 
 /** One line on stderr, exit 1: what a failed start-up looks like (src/ops/startup-error.ts). */

@@ -1,7 +1,7 @@
 // The real entry (src/main.ts) as a child process with a clean environment — only what the test passes,
 // so nothing of the test runner's environment changes what stembot reads. tsx's loader is given by absolute
 // URL so any working folder works (the cwd decides which `.env` is read). Every child is bounded by a timeout.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,7 +19,7 @@ export interface EntryOptions {
   cwd: string;
   /** Kill after this long (default 25 s). */
   timeoutMs?: number;
-  /** Run as this user through `runuser` (the test runs as root). */
+  /** Run as this user through `setpriv`, which execs node itself (the test runs as root). */
   user?: string;
   /** As soon as stdout+stderr contains this, run `meanwhile` (if any), then stop the child with SIGTERM. */
   until?: string;
@@ -29,7 +29,8 @@ export interface EntryOptions {
 export function runEntry(args: string[], env: Record<string, string>, o: EntryOptions): Promise<Ran> {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: o.user ? '/tmp' : (process.env.HOME ?? '/tmp'), LOG_LEVEL: 'info', ...env };
   const node = [process.execPath, '--import', loader, entry, ...args];
-  const [cmd, ...argv] = o.user ? ['runuser', '-u', o.user, '--', 'env', ...Object.entries(base).map(([k, v]) => `${k}=${v}`), ...node] : node;
+  const id = (flag: string) => execFileSync('id', [flag, o.user!]).toString().trim();
+  const [cmd, ...argv] = o.user ? ['setpriv', `--reuid=${id('-u')}`, `--regid=${id('-g')}`, '--clear-groups', ...node] : node;
   const child = spawn(cmd!, argv, { cwd: o.cwd, env: base, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
