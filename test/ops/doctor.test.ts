@@ -264,6 +264,21 @@ describe('npm run doctor against the fakes', () => {
     expect(r.code).toBe(1);
   });
 
+  it('GIVEN demo mode (no KIE_API_KEY, no PUBLIC_URL, no chat) THEN Kie warns about demo mode, PUBLIC_URL is not needed, exit 0', async () => {
+    const r = await doctor(env({ KIE_API_KEY: '', PUBLIC_URL: '', REDIS_URL: '', DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' }));
+    expect(r.lines).toEqual([
+      '✔ configuration — valid (demo mode)',
+      `✔ store — SQLite at ${join(dir, 'stembot.db')} reachable, migrations applied`,
+      '– Redis — REDIS_URL not set (Postgres or this process holds Kie’s submission limit)',
+      '! Kie — demo mode: KIE_API_KEY is not set, so jobs run on the built-in simulator — set it (https://kie.ai/api-key) for real jobs.',
+      '✔ PUBLIC_URL — not set, and not needed in demo mode: the built-in simulator calls this process directly',
+      '– Discord — DISCORD_TOKEN not set',
+      '– Slack — SLACK_BOT_TOKEN not set',
+      'doctor: 3 ok, 1 warning (Kie), 0 failed',
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('GIVEN an invalid configuration THEN one ✘ configuration line and exit 1', async () => {
     const r = await doctor(env({ PORT: '' }));
     expect(r.lines).toEqual(['✘ configuration — PORT must be a port number (0–65535); leave it unset for 3000', 'doctor: 0 ok, 0 warnings, 1 failed (configuration)']);

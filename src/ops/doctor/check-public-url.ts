@@ -12,6 +12,7 @@ const isLocal = (host: string) => ['localhost', '127.0.0.1', '[::1]', '::1'].inc
 
 export function checkPublicUrlScheme(config: Config): CheckResult {
   const name = 'PUBLIC_URL is https';
+  if (!config.publicUrl && config.demo) return ok('PUBLIC_URL', 'not set, and not needed in demo mode: the built-in simulator calls this process directly');
   if (!config.publicUrl) {
     return warn('PUBLIC_URL', 'not set: Kie cannot call back, so stembot polls every 30 s (Discord/Slack HTTP modes need it too) — set it to this server’s https address.');
   }
