@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createRest } from '../../src/chat/discord/rest.js';
 import { registerCommands } from '../../src/chat/discord/register.js';
 import { loadConfig } from '../../src/config.js';
+import { commandBodies } from '../../src/chat/discord/commands.js';
+import { checkPublicUrlScheme } from '../../src/ops/doctor/check-public-url.js';
 import { doctorCli } from '../../src/ops/doctor/cli.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
@@ -152,6 +154,17 @@ describe('npm run doctor against the fakes', () => {
     expect(r.code).toBe(1);
   });
 
+  it('GIVEN a plain-http public host name THEN ✘ is https (https and loopback http are fine)', () => {
+    const scheme = (url: string) => {
+      const loaded = loadConfig({ PUBLIC_URL: url });
+      if (!loaded.ok) throw new Error(loaded.message);
+      return checkPublicUrlScheme(loaded.config);
+    };
+    expect(scheme('http://stembot.example.com')).toEqual({ name: 'PUBLIC_URL is https', status: 'fail', detail: 'http://stembot.example.com is plain http — put a TLS terminator or tunnel in front and set PUBLIC_URL=https://…' });
+    expect(scheme('https://stembot.example.com').status).toBe('ok');
+    expect(scheme('http://localhost:3000').status).toBe('warn');
+  });
+
   it('GIVEN stembot already running on PORT THEN the probe is answered by it (same configuration ✔, another configuration ✘)', async () => {
     const plain = env({ DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', DATA_DIR: join(dir, 'run-data'), DATABASE_URL: `sqlite:${join(dir, 'run.db')}` });
     const loaded = loadConfig(plain);
@@ -200,6 +213,13 @@ describe('npm run doctor against the fakes', () => {
     await createRest({ apiUrl: discord.apiUrl, token: DISCORD_TOKEN }).put(`/applications/${APP_ID}/commands`, { body: [{ name: 'separate', description: 'x' }] });
     const r = await doctor(env());
     expect(r.line('Discord commands')).toMatch(/^✘ Discord commands — \/add-vocals, \/add-instrumental, \/jobs, \/job not registered globally/);
+  });
+
+  it('GIVEN commands registered with other options than this version THEN ! Discord commands names them', async () => {
+    const bodies = commandBodies().map((c) => (c.name === 'job' ? { ...c, options: [] } : c));
+    await createRest({ apiUrl: discord.apiUrl, token: DISCORD_TOKEN }).put(`/applications/${APP_ID}/commands`, { body: bodies });
+    const r = await doctor(env());
+    expect(r.line('Discord commands')).toBe('! Discord commands — /job registered globally with other options than this version — restart stembot or run `npm run discord:register`.');
   });
 
   it('GIVEN the interactions endpoint not matching the mode THEN ✘ (gateway mode with an endpoint; HTTP mode without the right one)', async () => {

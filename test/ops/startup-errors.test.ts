@@ -86,6 +86,14 @@ describe('start-up failures are one line (real entry, child process)', () => {
   });
 });
 
+describe('entry commands', () => {
+  it('GIVEN an unknown command THEN one line names the commands there are, exit 1', async () => {
+    const r = await runEntry(['docter'], {}, { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Unknown command "docter": run without one to start stembot, or use doctor or discord:register.\n');
+  });
+});
+
 describe('start-up error mapping', () => {
   const config = { databaseUrl: 'sqlite:/srv/db/stembot.db', dataDir: '/srv/data', port: 3000, host: '0.0.0.0' };
   it('GIVEN EACCES on a DATA_DIR path THEN DATA_DIR is named', () => {
