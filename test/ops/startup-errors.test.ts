@@ -92,6 +92,11 @@ describe('entry commands', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('Unknown command "docter": run without one to start stembot, or use doctor or discord:register.\n');
   });
+  it('GIVEN discord:register without a token THEN the register command answers (the image ENTRYPOINT reaches it)', async () => {
+    const r = await runEntry(['discord:register'], {}, { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the commands.\n');
+  });
 });
 
 describe('start-up error mapping', () => {
