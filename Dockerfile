@@ -25,4 +25,6 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# `docker run … stembot` starts the server; `docker run … stembot doctor` prints the deployment checklist;
+# `docker run … stembot discord:register` registers the slash commands.
+ENTRYPOINT ["node", "dist/main.js"]

@@ -114,7 +114,13 @@ const schema = z.object({
     .optional()
     .refine((v) => !v || (/^https?:\/\//.test(v) && URL.canParse(v)), { message: 'must be an http(s) URL' }),
   HOST: optionalString,
-  PORT: z.coerce.number().int().min(0).max(65535).default(defaults.port),
+  // A string first: z.coerce would read an empty `PORT=` as 0, a random port nobody could find.
+  PORT: z
+    .string()
+    .trim()
+    .default(String(defaults.port))
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { message: `must be a port number (0–65535); leave it unset for ${defaults.port}` })
+    .transform(Number),
   DATABASE_URL: z
     .string()
     .trim()
@@ -209,7 +215,9 @@ export function loadConfig(env: Record<string, string | undefined>, tuning: Part
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    return { ok: false, message: `Invalid configuration: ${name} ${issue.message.replace(/^Invalid input: ?/, '')}` };
+    const text = issue.message.replace(/^Invalid input: ?/, '');
+    // Some messages already start with the variable's name: say it once.
+    return { ok: false, message: `Invalid configuration: ${text.startsWith(`${name} `) ? text : `${name} ${text}`}` };
   }
   const e = parsed.data;
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {

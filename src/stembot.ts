@@ -12,6 +12,7 @@ import type { OutboxWorker } from './delivery/outbox-worker.js';
 import type { KieClient } from './kie/client.js';
 import { createBackground, createKie } from './background.js';
 import { callbackRoute } from './http/callback-route.js';
+import { probeKey, probeRoute } from './ops/doctor/probe.js';
 import { installErrorHandler } from './http/errors.js';
 import { loadShedding } from './http/load-shedding.js';
 import { cutSlowBodies } from './http/slow-clients.js';
@@ -113,9 +114,13 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     pollAfterCallbackMs: t.callbackGraceMs,
     onOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
   });
+  // GET /callbacks/kie/probe-…: lets the doctor prove PUBLIC_URL reaches this deployment (src/ops/doctor/).
+  await app.register(probeRoute, { key: probeKey(config) });
   const sim = config.demo && !opts.kie ? await mountSimulator(app, config) : undefined;
   if (config.playgroundEnabled) {
     chat.playground ??= await mountPlayground(app, { config, service, logger });
+  } else {
+    logger.info('playground is off: a real KIE_API_KEY is set and PLAYGROUND_PASSWORD is not (set it to serve the playground at / behind that password)');
   }
   const adapters: ChatAdapter[] = [];
   // Adapters register how to read their platform's private files; the token is added only at download time.

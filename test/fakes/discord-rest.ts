@@ -96,6 +96,10 @@ export class FakeDiscord {
   private readonly byNonce = new Map<string, string>();
   private readonly attachments = new Map<string, { bytes: Buffer; contentType: string; expiresAt: number }>();
   private faults: (Fault & { left: number })[] = [];
+  /** The application's Interactions Endpoint URL as `GET /applications/@me` shows it (null: unset, gateway mode). */
+  interactionsEndpointUrl: string | null = null;
+  /** Registered commands as `GET …/commands` lists them: 'global' or a guild id → the last bulk overwrite's result. */
+  readonly registered = new Map<string, any[]>();
   /** Where `GET /gateway/bot` sends clients: a FakeGateway's URL (discord-gateway.ts), set by the test. */
   gatewayUrl: string | undefined;
   private seq = 1_300_000_000_000_000_000n;
@@ -224,6 +228,21 @@ export class FakeDiscord {
     app.put<{ Params: { app: string; guild?: string } }>(`${v}/applications/:app/commands`, (req, reply) => this.putCommands(req, reply));
     app.put<{ Params: { app: string; guild?: string } }>(`${v}/applications/:app/guilds/:guild/commands`, (req, reply) => this.putCommands(req, reply));
 
+    // Who the token is, and its application: https://discord.com/developers/docs/resources/user#get-current-user,
+    // https://discord.com/developers/docs/resources/application#get-current-application
+    app.get(`${v}/users/@me`, async (req, reply) => {
+      if (!this.botAuthorized(req)) return this.unauthorized(req, reply);
+      this.record(req, 200);
+      return reply.send({ id: this.botUserId, username: 'stembot', discriminator: '0', bot: true });
+    });
+    app.get(`${v}/applications/@me`, async (req, reply) => {
+      if (!this.botAuthorized(req)) return this.unauthorized(req, reply);
+      this.record(req, 200);
+      return reply.send({ id: this.opts.applicationId, name: 'stembot', bot: { id: this.botUserId }, interactions_endpoint_url: this.interactionsEndpointUrl });
+    });
+    app.get<{ Params: { app: string } }>(`${v}/applications/:app/commands`, (req, reply) => this.listCommands(req, reply, 'global'));
+    app.get<{ Params: { app: string; guild: string } }>(`${v}/applications/:app/guilds/:guild/commands`, (req, reply) => this.listCommands(req, reply, req.params.guild));
+
     // discord.js asks this at every login for the URL to connect its gateway to.
     // https://discord.com/developers/docs/events/gateway#get-gateway-bot
     app.get(`${v}/gateway/bot`, async (req, reply) => {
@@ -305,6 +324,18 @@ export class FakeDiscord {
     return this.error(reply, status, code, message, problems);
   }
 
+  /** The bot user's id (the application's bot). */
+  get botUserId(): string {
+    return `9${this.opts.applicationId}`.slice(0, 20);
+  }
+
+  private async listCommands(req: FastifyRequest<{ Params: { app: string } }>, reply: FastifyReply, scope: string) {
+    if (!this.botAuthorized(req)) return this.unauthorized(req, reply);
+    if (req.params.app !== this.opts.applicationId) return this.recorded(req, reply, 403, 50001, 'Missing Access');
+    this.record(req, 200);
+    return reply.send(this.registered.get(scope) ?? []);
+  }
+
   private async putCommands(req: FastifyRequest<{ Params: { app: string; guild?: string } }>, reply: FastifyReply) {
     if (!this.botAuthorized(req)) return this.unauthorized(req, reply);
     if (req.params.app !== this.opts.applicationId) return this.recorded(req, reply, 403, 50001, 'Missing Access');
@@ -328,7 +359,9 @@ export class FakeDiscord {
     if (problems.length > 0) return this.recorded(req, reply, 400, 50035, 'Invalid Form Body', problems);
     this.commandPuts.push({ ...(req.params.guild ? { guildId: req.params.guild } : {}), body: body as any[] });
     this.record(req, 200, { body });
-    return reply.send((body as any[]).map((c) => ({ ...c, id: this.nextId(), application_id: this.opts.applicationId, version: this.nextId() })));
+    const saved = (body as any[]).map((c) => ({ ...c, id: this.nextId(), application_id: this.opts.applicationId, version: this.nextId() }));
+    this.registered.set(req.params.guild ?? 'global', saved);
+    return reply.send(saved);
   }
 
   private async createMessage(req: FastifyRequest<{ Params: { channel: string } }>, reply: FastifyReply) {
