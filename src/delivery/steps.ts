@@ -17,6 +17,8 @@ export interface StepDeps {
   firstPollDelayMs: number;
   maxInputBytes: number;
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
+  /** Kie accepted the job (and charged it): metrics and the low-balance check. Must not throw. */
+  afterSubmit?: (job: Job) => void;
 }
 
 const chatFail = (code: string, retryAfterMs?: number, detail?: string): StepResult => ({
@@ -94,10 +96,16 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
 export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): Promise<StepResult> {
   if (job.taskId || job.state !== 'queued') return { ok: true };
   const src = await sourceFor(d, job);
+  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
+  if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
   const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken)) : src;
   if (r.ok) {
     const now = d.now();
-    await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
+    const marked = await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
+    if (marked.applied) d.afterSubmit?.(marked.job);
+    // Cancelled while Kie was accepting it: it stays cancelled, but Kie has charged it, so its task is recorded
+    // and its cost counts as spent (a job ended without a task id would release its budget reservation).
+    else if (marked.job.state === 'cancelled' && !marked.job.taskId) await d.store.updateJob(job.id, { taskId: r.value.taskId }, now);
     return { ok: true };
   }
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };

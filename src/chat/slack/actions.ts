@@ -38,6 +38,15 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     const reply = replyTo(deps.web, deps.log, { responseUrl: b.response_url, channelId, userId: b.user.id, ...(threadTs ? { threadTs } : {}) });
     const pressed = parseButton(a.action_id, a.value);
     if (!pressed) return reply('This button no longer works. Start a new job with `/separate`.');
+    if (pressed.id === 'cancel') {
+      // The requester, or a workspace admin (or a listed SLACK_ADMIN_USER_IDS) acting for them.
+      const job = await deps.service.get(pressed.value.j);
+      if (!job || job.platform !== 'slack' || job.workspaceId !== (b.team?.id ?? job.workspaceId)) return reply('That job is not known here any more.');
+      if (job.userId !== b.user.id && !(await deps.isAdmin?.(b.user.id))) return reply(`Only <@${job.userId}>, who started this job, or a workspace admin can cancel it.`);
+      const user = b.user as { id: string; name?: string; username?: string };
+      const r = await deps.service.cancel(job.id, { userId: user.id, userName: user.username ?? user.name ?? user.id });
+      return reply(r.message);
+    }
     if (pressed.value.u !== b.user.id) return reply(`Only <@${pressed.value.u}>, who started this job, can use its buttons. Start your own with \`/separate\`.`);
 
     if (pressed.id === 'redeliver') {
