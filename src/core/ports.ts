@@ -164,7 +164,8 @@ export interface JobStore {
 export type KieSource = { audioUrl: string } | { taskId: string; audioId: string };
 
 export interface KiePort {
-  submit(params: JobParams, source: KieSource, callBackUrl: string): Promise<Result<{ taskId: string }>>;
+  /** `stillWanted` is asked when the submission's turn in Kie's rate window comes: false sends nothing (cancelled). */
+  submit(params: JobParams, source: KieSource, callBackUrl: string, opts?: { stillWanted?: () => Promise<boolean> }): Promise<Result<{ taskId: string }>>;
   /** Stream a local file to Kie's File Upload API; answers the URL Kie can read. */
   uploadFile(file: { path: string; name: string; mimeType?: string }): Promise<Result<{ downloadUrl: string }>>;
   /** Read record-info; `null` while Kie is still working with nothing new to say. */

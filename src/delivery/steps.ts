@@ -98,7 +98,8 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   const src = await sourceFor(d, job);
   // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
   if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
-  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken)) : src;
+  const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
+  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken), { stillWanted }) : src;
   if (r.ok) {
     const now = d.now();
     const marked = await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
@@ -108,6 +109,8 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
     else if (marked.job.state === 'cancelled' && !marked.job.taskId) await d.store.updateJob(job.id, { taskId: r.value.taskId }, now);
     return { ok: true };
   }
+  // Cancelled while it waited for Kie's window: nothing was sent, nothing to report.
+  if ((await d.store.getJob(job.id))?.state === 'cancelled') return { ok: true };
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
   // A private file's credential (e.g. the Slack bot token) is not kept once the job has failed.
   if (job.input.type === 'private_url') await d.store.updateJob(job.id, { input: { type: 'private_url', url: job.input.url, name: job.input.name } }, d.now());

@@ -48,6 +48,8 @@ interface Call<T> {
   body?: unknown;
   schema: z.ZodType<T>;
   timeoutMs?: number;
+  /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
+  stillWanted?: () => Promise<boolean>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,14 +80,14 @@ export class KieClient {
     this.limits = new KieLimits({ ...this.o, ...(options.submitGate ? { submitGate: options.submitGate } : {}) });
   }
 
-  submitSeparation(body: s.SeparationRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema });
+  submitSeparation(body: s.SeparationRequest, stillWanted?: () => Promise<boolean>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema, ...(stillWanted ? { stillWanted } : {}) });
   }
-  submitAddVocals(body: s.AddVocalsRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema });
+  submitAddVocals(body: s.AddVocalsRequest, stillWanted?: () => Promise<boolean>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema, ...(stillWanted ? { stillWanted } : {}) });
   }
-  submitAddInstrumental(body: s.AddInstrumentalRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema });
+  submitAddInstrumental(body: s.AddInstrumentalRequest, stillWanted?: () => Promise<boolean>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema, ...(stillWanted ? { stillWanted } : {}) });
   }
   /** `null` when Kie has no record data (yet). */
   getSeparationRecord(taskId: string): Promise<Result<s.SeparationRecord | null>> {
@@ -144,8 +146,11 @@ export class KieClient {
       if (this.limits.closed) return fail('KIE_UNREACHABLE', 'Kie client is closed');
       let outcome;
       try {
-        outcome = await this.limits.run(call.lane, () =>
-          exchange({ ...call, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
+        outcome = await this.limits.run(call.lane, async () =>
+          // A submission cancelled while it waited for Kie's window is not sent (its window slot is spent).
+          call.stillWanted && !(await call.stillWanted())
+            ? { kind: 'done' as const, result: fail('INPUT_INVALID', 'cancelled before it was sent to Kie') as Result<T> }
+            : exchange({ ...call, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
         );
       } catch (err) {
         // A job dropped by close(), or a queued admission cut short by it.

@@ -114,7 +114,7 @@ describe('spend control on Discord', () => {
     const job = (await s.bot.store.getJob(jobId))!;
     expect(job).toMatchObject({ state: 'cancelled', files: [], delivered: [], cancelledBy: 'bob' });
     const thread = s.discord.threadOf(card.id);
-    expect(thread ? s.discord.messagesIn(thread.id).filter((m) => m.files > 0) : []).toEqual([]);
+    expect(thread ? s.discord.messagesIn(thread.id).filter((m) => m.files.length > 0) : []).toEqual([]);
     // A moderator pressing it afterwards is told it is over.
     const late = buttonPress(`sb1:cancel:${jobId}`, { ...alice, permissions: MANAGE_MESSAGES }, s.place(), card.id);
     await s.send(late);
