@@ -11,8 +11,8 @@ export const defaultCosts: CostTable = {
   separate_vocal: 10,
   split_stem: 50,
   split_stem_advanced: 20,
-  // Kie lists no separate price for these two endpoints; they run a Suno generation, which Kie prices at
-  // 12 credits (docs/costs.md). Override with KIE_COSTS if your invoice says otherwise.
+  // Not confirmed by a Kie page: these endpoints run one Suno generation, priced 12 as the simulator charges it
+  // (docs/costs.md says what was and was not found). Override with KIE_COSTS if your dashboard says otherwise.
   add_vocals: 12,
   add_instrumental: 12,
 };
