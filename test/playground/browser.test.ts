@@ -56,7 +56,7 @@ describe('playground page in a browser', () => {
     expect(await card.locator('.input-name').textContent()).toBe('River Song.mp3');
     expect(await card.locator('.step').allTextContents()).toEqual(['Queued', 'Separating', 'Complete']);
     expect(await card.locator('.stage-line').textContent()).toBe('Done — 2 stems in the thread.');
-    expect(await page.locator('#composer-ok').textContent()).toContain('Sent');
+    expect(await page.locator('#composer-ok').textContent()).toBe('Started job job-1 — it costs ≈ 10 credits. Follow it in the status card above.');
 
     const audio = page.locator('.thread audio').first();
     await audio.waitFor();
