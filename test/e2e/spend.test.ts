@@ -1,10 +1,13 @@
 // Spend control in the playground, end to end (issue 12): the real stack and the Kie simulator, over HTTP as a
 // person uses it. Kie's window is squeezed to one submission per 3 s so jobs visibly wait their turn.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness.js';
+import { HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
+let cancelledBeforeKie = '';
 const lines = new Map<string, string[]>();
 beforeAll(async () => {
   stack = await startStack({ tuning: { kieSubmitPerWindow: 1, kieSubmitWindowMs: 3_000, queueRefreshMs: 50, queueEditMinIntervalMs: 200 } });
@@ -30,6 +33,7 @@ describe('spend control in the playground', () => {
     const answers = await Promise.all([1, 2, 3].map((n) => stack.submit(song(n))));
     for (const a of answers) expect(a).toMatchObject({ status: 202, body: { message: expect.stringMatching(/^Started job \S+ — it costs ≈ 10 credits\./) } });
     const [one, two, three] = answers.map((a) => a.body.jobId!);
+    cancelledBeforeKie = three!;
 
     // The card of the third job shows its place while the first waits out the window.
     await stack.waitFor(async () => (lines.get(three!) ?? []).some((l) => /^Queued — 1 ahead of you \(about 6 s\)/.test(l)), 'the queue position on the third card');
@@ -75,4 +79,23 @@ describe('spend control in the playground', () => {
     // Failed before Kie accepted them: no credits counted.
     expect(await credits()).toContain('You: 20 credits today');
   }, 40_000);
+
+  it('GIVEN the job cancelled before it reached Kie WHEN a signed callback names a task for it anyway (Kie accepted it at the same moment) THEN 200, nothing is delivered, and its cost now counts as spent', async () => {
+    const job = (await stack.bot.store.getJob(cancelledBeforeKie))!;
+    const seed = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-separate-vocal.json', import.meta.url), 'utf8'));
+    const taskId = 'kie-task-raced-the-cancel';
+    const body = JSON.stringify({ ...seed, data: { task_id: taskId, vocal_separation_info: { origin_url: '', vocal_url: 'https://files.example/v.mp3', instrumental_url: 'https://files.example/i.mp3' } } });
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', HMAC_KEY).update(`${taskId}.${ts}`).digest('base64');
+    const r = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': signature },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(await r.body.json()).toEqual({ status: 'received', applied: false });
+    expect(await stack.bot.store.getJob(job.id)).toMatchObject({ state: 'cancelled', taskId, files: [], delivered: [] });
+    expect(await stack.thread(job.id)).toEqual([]);
+    expect(await credits()).toContain('You: 30 credits today');
+  });
 });
