@@ -43,7 +43,7 @@ export const pageScript = String.raw`(function () {
     return Math.floor(s / 3600) + 'h ' + pad(Math.floor(s / 60) % 60) + 'm';
   }
   function formatTime(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
-  function isTerminal(view) { return view.state === 'complete' || view.state === 'failed'; }
+  function isTerminal(view) { return view.state === 'complete' || view.state === 'failed' || view.state === 'cancelled'; }
   function api(method, path, body) {
     var init = { method: method, credentials: 'same-origin', headers: {} };
     if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
