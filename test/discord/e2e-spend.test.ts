@@ -121,3 +121,33 @@ describe('spend control on Discord', () => {
     expect(await waitFor('late answer', () => s.discord.privateReply(late.token)?.content)).toBe('This job has already been cancelled; there is nothing to cancel.');
   });
 });
+
+describe('queue position and cancel before Kie on Discord', () => {
+  let q: Stack;
+  beforeAll(async () => {
+    q = await startStack({ tuning: { kieSubmitPerWindow: 1, kieSubmitWindowMs: 3_000, queueRefreshMs: 50, queueEditMinIntervalMs: 200 } });
+  });
+  afterAll(async () => {
+    await q?.close();
+  });
+
+  it('GIVEN three jobs and room for one submission per 3 s THEN the last card says one is ahead of it; WHEN its requester cancels it THEN it never reaches Kie and costs nothing', async () => {
+    const sent = [1, 2, 3].map((n) => slashCommand('separate', { ...track, audio_id: `e1e2e3e4-0000-4000-8000-00000000000${n}` }, member, q.place()));
+    await Promise.all(sent.map((i) => q.send(i)));
+    const ids = await Promise.all(sent.map(async (i) => startedJobId({ content: await waitFor('answer', () => q.discord.privateReply(i.token)?.content) })));
+    const last = ids.at(-1)!;
+    const edits = () => (statusMessageOf(q, last)?.edits ?? []).map((e: any) => e.embeds?.[0]?.description ?? '');
+    await waitFor('the queue position', () => edits().some((d: string) => /\nQueued — 1 ahead of you \(about 6 s\) \(\d+s\)$/.test(d)));
+
+    const card = statusMessageOf(q, last)!;
+    const cancel = buttonPress(`sb1:cancel:${last}`, member, q.place(), card.id);
+    await q.send(cancel);
+    expect(await waitFor('answer', () => q.discord.privateReply(cancel.token)?.content)).toBe('Cancelled. It had not reached Kie yet, so no credits were spent.');
+    await waitFor('the cancelled card', () => /\nCancelled by alice before it reached Kie — nothing was spent\./.test(statusMessageOf(q, last)!.embeds[0].description));
+    expect(statusMessageOf(q, last)!.embeds[0].footer.text).toContain('No credits spent');
+    await waitFor('the other two at Kie', async () => (await Promise.all(ids.slice(0, 2).map((id) => q.bot.store.getJob(id)))).every((j) => j?.taskId));
+    await new Promise((r) => setTimeout(r, 3_300));
+    expect(q.sim.control.tasks()).toHaveLength(2);
+    expect((await q.bot.store.getJob(last))!.taskId).toBeNull();
+  }, 30_000);
+});
