@@ -62,6 +62,8 @@ describe('spend control on Discord', () => {
     );
     expect((await s.jobs()).length).toBe(jobsBefore);
     expect(s.sim.control.stats().accepted).toBe(accepted);
+    const metrics = await (await fetch(`${s.endpoint.replace('/discord/interactions', '')}/metrics`)).text();
+    expect(metrics).toContain('stembot_budget_refusals_total{budget="user_daily",platform="discord"} 1');
   });
 
   it('GIVEN /credits WHEN a member asks THEN only their own spending and budget; WHEN someone with Manage Server asks THEN the Kie balance and the server’s spending too', async () => {

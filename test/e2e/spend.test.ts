@@ -98,4 +98,13 @@ describe('spend control in the playground', () => {
     expect(await stack.thread(job.id)).toEqual([]);
     expect(await credits()).toContain('You: 30 credits today');
   });
+
+  it('GIVEN that activity THEN /metrics counts the credits Kie charged, the last balance read and the cancel', async () => {
+    const r = await request(`${stack.base}/metrics`);
+    const text = await r.body.text();
+    expect(text).toContain('stembot_credits_spent_total{kind="separate",platform="playground"} 20');
+    expect(text).toMatch(/\nstembot_kie_balance_credits \d+\n/);
+    expect(text).toContain('stembot_jobs_cancelled_total{platform="playground",stage="before_kie"} 1');
+  });
 });
+
