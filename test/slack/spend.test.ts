@@ -90,3 +90,37 @@ describe('spend control on Slack', () => {
     expect(full).toContain('Server monthly budget: 0 of 70 credits left');
   });
 });
+
+describe('queue position and cancel before Kie on Slack', () => {
+  let q: Stack;
+  beforeAll(async () => {
+    q = await startStack({ tuning: { kieSubmitPerWindow: 1, kieSubmitWindowMs: 3_000, queueRefreshMs: 50, queueEditMinIntervalMs: 200 } });
+  });
+  afterAll(async () => {
+    await q?.close();
+  });
+
+  it('GIVEN three jobs and room for one submission per 3 s THEN the last card says one is ahead of it; WHEN its requester cancels it THEN it never reaches Kie and costs nothing', async () => {
+    const urls = [1, 2, 3].map(() => q.slack.responseUrl());
+    await Promise.all(urls.map((responseUrl, n) => q.send(slashCommand({ command: '/separate', text: `https://music.example/q${n}.mp3`, channelId: CHANNEL, responseUrl }))));
+    const ids = await Promise.all(
+      urls.map(async (u) => startedId(String((await waitFor('answer', () => q.slack.responses.find((x) => u.endsWith(`/${x.id}`)))).body.text))!),
+    );
+    const last = ids.at(-1)!;
+    const cardOfQ = () => q.slack.channelMessages(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`Job \`${last}\``));
+    await waitFor('the queue position', () => cardOfQ()?.updates.some((u) => /Queued — 1 ahead of you \(about 6 s\)/.test(u.text)));
+
+    const card = cardOfQ()!;
+    const cancel = stageBlock(card).accessory!;
+    const responseUrl = q.slack.responseUrl();
+    await q.send(buttonPress({ channelId: CHANNEL, messageTs: card.ts, responseUrl, actionId: cancel.action_id, value: cancel.value }));
+    const answer = await waitFor('answer', () => q.slack.responses.find((x) => responseUrl.endsWith(`/${x.id}`)));
+    expect(answer.body.text).toBe('Cancelled. It had not reached Kie yet, so no credits were spent.');
+    await waitFor('the cancelled card', () => stageBlock(cardOfQ()!).text.text.startsWith('Cancelled by alice before it reached Kie — nothing was spent.'));
+    expect(footer(cardOfQ()!)).toContain('No credits spent');
+    await waitFor('the other two at Kie', async () => (await Promise.all(ids.slice(0, 2).map((id) => q.bot.store.getJob(id)))).every((j) => j?.taskId));
+    await new Promise((r) => setTimeout(r, 3_300));
+    expect(q.sim.control.tasks()).toHaveLength(2);
+    expect((await q.bot.store.getJob(last))!.taskId).toBeNull();
+  }, 30_000);
+});
