@@ -13,6 +13,9 @@ import { KieClient } from './kie/client.js';
 import { createKiePort } from './kie/port.js';
 import type { Logger } from './ops/logger.js';
 import type { Metrics } from './ops/metrics.js';
+import type { SpendMetrics } from './ops/spend-metrics.js';
+import { QueueRefresher } from './delivery/queue-refresher.js';
+import { SpendAlerts } from './delivery/spend-alerts.js';
 
 /** Kie, or the in-process simulator in demo mode (then `simApiUrl` is its address on this server). */
 export function createKie(config: Config, logger: Logger, simApiUrl?: string): { kie: KiePort; client: KieClient } {
@@ -46,12 +49,26 @@ export interface BackgroundDeps {
   callbackBase: string;
   /** Kie can reach us: poll only after a grace period. Otherwise poll from the start. */
   callbacksExpected: boolean;
+  spendMetrics?: SpendMetrics;
 }
 
-export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; poller: Poller } {
+export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; poller: Poller; alerts: SpendAlerts; queue: QueueRefresher } {
   const t = d.config.tuning;
   const now = () => d.clock.now();
   const ingest = (job: Job, e: JobEvent) => d.service.ingest(job, e);
+  const alerts = new SpendAlerts({
+    store: d.store,
+    kie: d.kie,
+    chat: d.chat,
+    clock: d.clock,
+    lowBalance: d.config.spend.lowBalance,
+    log: d.logger,
+    onBalance: (n) => d.spendMetrics?.balance.set(n),
+  });
+  const afterSubmit = (job: Job) => {
+    d.spendMetrics?.creditsSpent.inc({ kind: job.kind, platform: job.platform }, job.cost);
+    alerts.afterSubmit().catch((err) => d.logger.warn({ err }, 'low-balance check failed'));
+  };
   const worker = new OutboxWorker({
     store: d.store,
     chat: d.chat,
@@ -75,6 +92,7 @@ export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; pol
       ingest,
       ...(d.credentials ? { credentials: d.credentials } : {}),
       log: d.logger,
+      afterSubmit,
     },
     delivery: { store: d.store, downloader: d.downloader, now, maxStemBytes: t.maxStemBytes, downloadConcurrency: t.downloadConcurrency, log: d.logger },
     onStep: (item, job, result) => {
@@ -95,5 +113,17 @@ export function createBackground(d: BackgroundDeps): { worker: OutboxWorker; pol
     log: d.logger,
     onPoll: (outcome) => d.metrics.polls.inc({ outcome }),
   });
-  return { worker, poller };
+  const queue = new QueueRefresher({
+    store: d.store,
+    chat: d.chat,
+    clock: d.clock,
+    tickMs: t.queueRefreshMs,
+    minEditMs: t.queueEditMinIntervalMs,
+    batch: t.queueRefreshBatch,
+    perWindow: t.kieSubmitPerWindow,
+    windowMs: t.kieSubmitWindowMs,
+    log: d.logger,
+    onWork: () => worker.wake(),
+  });
+  return { worker, poller, alerts, queue };
 }

@@ -1,6 +1,7 @@
 // The environment of DESIGN §2, parsed by one zod schema. A bad value stops start-up with one line
 // naming the variable; secrets are never echoed back.
 import { z } from 'zod';
+import { parseCosts, type CostTable } from './core/costs.js';
 
 /** Every tunable number in one place, units in the names (DESIGN §4.3). */
 export const defaults = {
@@ -89,6 +90,15 @@ export const defaults = {
   httpIdleSocketTimeoutMs: 60_000,
   httpTimeoutCheckIntervalMs: 1_000,
   httpMaxConnections: 1_000,
+  /**
+   * Queue position on status cards: how often waiting jobs' places are recomputed, and the fewest ms between two
+   * edits of one card (Discord allows about 5 edits per 5 s per channel, Slack about 1 update per second per
+   * channel: docs/chat-platforms.md). 5 s keeps a long queue's cards well inside both.
+   */
+  queueRefreshMs: 2_000,
+  queueEditMinIntervalMs: 5_000,
+  /** Queued cards refreshed per pass (the front of the queue; the rest wait their turn). */
+  queueRefreshBatch: 50,
 } as const;
 
 const optionalString = z
@@ -164,6 +174,16 @@ const schema = z.object({
       return parsed ?? false;
     }),
   METRICS_TOKEN: optionalString,
+  KIE_COSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const r = parseCosts(v);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+    }),
+  BUDGET_USER_DAILY: z.coerce.number().int().min(0).default(0),
+  BUDGET_SERVER_MONTHLY: z.coerce.number().int().min(0).default(0),
+  KIE_LOW_BALANCE: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -192,6 +212,8 @@ export interface Config {
   /** When set, /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken?: string;
   tuning: Tuning;
+  /** Spend control: credits per Kie operation, budgets (0 = none), low-balance alert threshold (0 = off). */
+  spend: { costs: CostTable; budgetUserDaily: number; budgetServerMonthly: number; lowBalance: number };
 }
 export type Tuning = { -readonly [K in keyof typeof defaults]: (typeof defaults)[K] extends string ? string : number };
 
@@ -259,6 +281,12 @@ export function loadConfig(env: Record<string, string | undefined>, tuning: Part
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY,
       metricsToken: e.METRICS_TOKEN,
+      spend: {
+        costs: (parseCosts(e.KIE_COSTS) as { ok: true; table: CostTable }).table,
+        budgetUserDaily: e.BUDGET_USER_DAILY,
+        budgetServerMonthly: e.BUDGET_SERVER_MONTHLY,
+        lowBalance: e.KIE_LOW_BALANCE,
+      },
       tuning: { ...(defaults as unknown as Tuning), ...tuning },
     },
   };

@@ -19,6 +19,11 @@ import { cutSlowBodies } from './http/slow-clients.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createSpendMetrics } from './ops/spend-metrics.js';
+import { useCostTable } from './core/costs.js';
+import { fail } from './core/types.js';
+import type { SpendAlerts } from './delivery/spend-alerts.js';
+import type { QueueRefresher } from './delivery/queue-refresher.js';
 import { openStore } from './store/open.js';
 import { mountPlayground } from './chat/playground/mount.js';
 import { mountSimulator, type MountedSimulator } from './sim/mount.js';
@@ -66,6 +71,11 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const metrics = createMetrics(() => store.outboxDepth(), opts.collectDefaultMetrics ?? true);
   const chat: ChatPorts = { ...opts.chat };
   let worker: OutboxWorker | undefined;
+  const spendMetrics = createSpendMetrics(metrics.registry);
+  useCostTable(config.spend.costs);
+  let kie: KiePort | undefined = opts.kie;
+  let alerts: SpendAlerts | undefined;
+  let queue: QueueRefresher | undefined;
 
   const service = new JobService({
     store,
@@ -76,8 +86,20 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     uploadRetentionMs: t.kieUploadRetentionMs,
     onWork: () => worker?.wake(),
     onSubmit: (job) => metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform }),
+    costs: config.spend.costs,
+    budgetUserDaily: config.spend.budgetUserDaily,
+    budgetServerMonthly: config.spend.budgetServerMonthly,
+    balance: async () => {
+      if (!kie) return fail('KIE_UNREACHABLE');
+      const r = await kie.credits();
+      if (r.ok) spendMetrics.balance.set(r.value);
+      return r;
+    },
+    onBudgetRefusal: (command, code) => spendMetrics.budgetRefusals.inc({ budget: code === 'USER_BUDGET' ? 'user_daily' : 'server_monthly', platform: command.origin.platform }),
+    onCancel: (job, beforeKie) => spendMetrics.cancels.inc({ platform: job.platform, stage: beforeKie ? 'before_kie' : 'at_kie' }),
     onEvent: (job, event, outcome) => {
       if (!outcome.applied) return;
+      if (event.stage === 'failed' && event.code === 'KIE_INSUFFICIENT_CREDITS') alerts?.outOfCredits().catch((err) => logger.warn({ err }, 'out-of-credits notice failed'));
       if (event.stage === 'complete') metrics.jobsCompleted.inc({ kind: job.kind });
       if (event.stage === 'failed') metrics.jobsFailed.inc({ kind: job.kind, code: event.code });
       logger.info({ jobId: job.id, stage: event.stage, source: event.source }, 'job moved');
@@ -152,7 +174,6 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
       const address = await app.listen({ port, host });
       const actualPort = (app.server.address() as { port: number }).port;
       const baseUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
-      let kie = opts.kie;
       if (!kie) {
         // The simulator's files live on this server; the rest of it (/metrics, /playground…) stays refused.
         if (sim) downloader.allowHostPath(new URL(baseUrl).host, `${sim.prefix}/`);
@@ -162,9 +183,12 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
       }
       // Callbacks need a URL Kie can reach: PUBLIC_URL, or this server when the simulator is local.
       const callbacksExpected = Boolean(config.publicUrl) || Boolean(sim);
-      const bg = createBackground({ config, store, service, chat, kie, downloader, credentials, clock, logger, metrics, callbackBase: config.publicUrl ?? baseUrl, callbacksExpected });
+      const bg = createBackground({ config, store, service, chat, kie, downloader, credentials, clock, logger, metrics, callbackBase: config.publicUrl ?? baseUrl, callbacksExpected, spendMetrics });
       worker = stembot.worker = bg.worker;
       poller = stembot.poller = bg.poller;
+      alerts = bg.alerts;
+      queue = bg.queue;
+      queue.start();
       if (opts.worker !== false) worker.start();
       poller.start();
       for (const a of adapters) await a.start?.();
@@ -179,6 +203,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
       clearTimeout(force);
       for (const a of adapters) await a.stop?.();
       await poller?.stop();
+      await queue?.stop();
       await worker?.stop();
       await kieClient?.close();
       await downloader.close();

@@ -10,6 +10,7 @@ const stateWords: Record<JobState, string> = {
   first: 'first take ready',
   complete: 'complete',
   failed: 'failed',
+  cancelled: 'cancelled',
 };
 
 function what(job: Job): string {

@@ -1,14 +1,62 @@
-// What a job costs in Kie credits, as Kie's docs state them (docs/kie-api.md "Submitting work"; add vocals and
-// add instrumental are not priced there, 12 is our estimate). Used to tell Kie's two meanings of code 429
-// apart (docs/kie-answers.md): a balance that covers the job means "rate limited", one that does not means
-// "out of credits". Kept tiny on purpose: a fuller cost table may replace it.
+// What a job costs in Kie credits, in one table. Defaults follow Kie's published prices (docs/costs.md says
+// where each number comes from); an admin whose account is priced differently overrides them with KIE_COSTS.
 import type { JobKind, JobParams } from './types.js';
 
-export const creditCosts = { separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12 } as const;
+/** The Kie operations stembot starts, one price each. */
+export type CostKey = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental';
+export type CostTable = Record<CostKey, number>;
 
-const separationType = { vocals: 'separate_vocal', stems: 'split_stem', single: 'split_stem_advanced' } as const;
+export const defaultCosts: CostTable = {
+  // docs/kie-api.md ("Credits (per docs, may change)") and docs/costs.md.
+  separate_vocal: 10,
+  split_stem: 50,
+  split_stem_advanced: 20,
+  // Not confirmed by a Kie page: these endpoints run one Suno generation, priced 12 as the simulator charges it
+  // (docs/costs.md says what was and was not found). Override with KIE_COSTS if your dashboard says otherwise.
+  add_vocals: 12,
+  add_instrumental: 12,
+};
 
-export function estimatedCost(kind: JobKind, params: JobParams): number {
-  if (kind === 'separate' && params.kind === 'separate') return creditCosts[separationType[params.mode]];
-  return kind === 'add_vocals' ? creditCosts.add_vocals : creditCosts.add_instrumental;
+export const costKeys = Object.keys(defaultCosts) as CostKey[];
+
+/** The Kie operation a job's parameters start. */
+export function costKeyOf(params: JobParams): CostKey {
+  if (params.kind === 'separate') return params.mode === 'vocals' ? 'separate_vocal' : params.mode === 'stems' ? 'split_stem' : 'split_stem_advanced';
+  return params.kind;
 }
+
+/** Credits a job will cost with `table` (defaults when none). */
+export function costOf(params: JobParams, table: CostTable = defaultCosts): number {
+  return table[costKeyOf(params)];
+}
+
+let activeTable: CostTable = defaultCosts;
+
+/** Install the configured table (KIE_COSTS) for `estimatedCost`; stembot does this once at start. */
+export function useCostTable(table: CostTable): void {
+  activeTable = table;
+}
+
+/** Credits a job of this kind and parameters is expected to cost, with the configured table. */
+export function estimatedCost(kind: JobKind, params: JobParams): number {
+  if (kind !== params.kind) throw new Error(`estimatedCost: kind ${kind} does not match params ${params.kind}`);
+  return costOf(params, activeTable);
+}
+
+/**
+ * Parse `KIE_COSTS` (`split_stem=50,add_vocals=12`): overrides on top of the defaults. Answers the table, or
+ * the sentence naming what is wrong.
+ */
+export function parseCosts(text: string | undefined): { ok: true; table: CostTable } | { ok: false; message: string } {
+  const table: CostTable = { ...defaultCosts };
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z_]+)\s*=\s*(\d{1,7})$/.exec(part);
+    if (!m) return { ok: false, message: `"${part.slice(0, 40)}" is not name=credits` };
+    if (!costKeys.includes(m[1] as CostKey)) return { ok: false, message: `${m[1]} is not one of ${costKeys.join(', ')}` };
+    table[m[1] as CostKey] = Number(m[2]);
+  }
+  return { ok: true, table };
+}
+
+/** "≈ 50 credits" */
+export const creditsText = (n: number): string => `${n} credit${n === 1 ? '' : 's'}`;

@@ -3,10 +3,13 @@
 import { recentAudioUrlRefusal, usesAudioUrl } from './audio-url-refusal.js';
 import { userCapMessage } from './cap-message.js';
 import { refreshHostedInput } from './hosted-input.js';
+import { costOf, creditsText, defaultCosts, type CostTable } from './costs.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
 import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
-import type { Command, Job, JobEvent, Platform } from './types.js';
+import { describeBudgetRefusal, describeCredits, periods } from './spend.js';
+import { isTerminal } from './state-machine.js';
+import type { Command, Job, JobEvent, Platform, Result } from './types.js';
 import { validateCommand } from './validate.js';
 
 export interface JobServiceOptions {
@@ -22,6 +25,15 @@ export interface JobServiceOptions {
   onWork?: () => void;
   onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
   onSubmit?: (job: Job) => void;
+  /** Credits per Kie operation (KIE_COSTS over the defaults). */
+  costs?: CostTable;
+  /** Credit budgets (0 = none): per person per UTC day, per server per UTC month. */
+  budgetUserDaily?: number;
+  budgetServerMonthly?: number;
+  /** Kie's balance for `/credits` (absent until Kie's client exists). */
+  balance?: () => Promise<Result<number>>;
+  onBudgetRefusal?: (command: Command, code: 'USER_BUDGET' | 'SERVER_BUDGET') => void;
+  onCancel?: (job: Job, beforeKie: boolean) => void;
 }
 
 export class JobService implements JobsApi {
@@ -40,6 +52,9 @@ export class JobService implements JobsApi {
       const refused = await recentAudioUrlRefusal(this.o.store, this.o.clock.now());
       if (refused !== undefined) return { ok: false, code: 'KIE_AUDIO_URL_REFUSED', message: describeFailure('KIE_AUDIO_URL_REFUSED', refused) };
     }
+    const now = this.o.clock.now();
+    const cost = costOf(command.params, this.o.costs ?? defaultCosts);
+    const p = periods(now);
     const created = await this.o.store.createJobWithinCaps(
       {
         id: newJobId(),
@@ -54,12 +69,20 @@ export class JobService implements JobsApi {
         input: command.input,
         inputName: command.input.name,
         callbackToken: newCallbackToken(),
-        createdAt: this.o.clock.now(),
+        createdAt: now,
+        cost,
       },
       ['open', 'submit'],
       { perUser: this.o.maxActivePerUser, perWorkspace: this.o.maxActivePerWorkspace },
+      { userDaily: this.o.budgetUserDaily ?? 0, serverMonthly: this.o.budgetServerMonthly ?? 0, dayStart: p.dayStart, monthStart: p.monthStart },
     );
-    if (!created.ok) return { ok: false, code: created.code, message: await this.refusalFor(created.code, command) };
+    if (!created.ok) {
+      if (created.code === 'USER_BUDGET' || created.code === 'SERVER_BUDGET') {
+        this.o.onBudgetRefusal?.(command, created.code);
+        return { ok: false, code: created.code, message: describeBudgetRefusal(created, cost, now) };
+      }
+      return { ok: false, code: created.code, message: await this.refusalFor(created.code, command) };
+    }
     const { job } = created;
     this.o.onSubmit?.(job);
     this.o.onWork?.();
@@ -93,6 +116,42 @@ export class JobService implements JobsApi {
     await this.o.store.enqueue(job.id, ['deliver'], now);
     this.o.onWork?.();
     return { ok: true };
+  }
+
+  async cancel(jobId: string, by: { userId: string; userName: string }): Promise<{ ok: true; message: string } | { ok: false; message: string }> {
+    const job = await this.o.store.getJob(jobId);
+    if (!job) return { ok: false, message: `There is no job \`${jobId}\`.` };
+    if (isTerminal(job.state)) return { ok: false, message: `This job has already ${job.state === 'cancelled' ? 'been cancelled' : job.state === 'complete' ? 'finished' : 'failed'}; there is nothing to cancel.` };
+    const r = await this.o.store.cancelJob(job.id, by.userName, this.o.clock.now());
+    if (!r.applied) return { ok: false, message: 'This job has just ended; there is nothing to cancel.' };
+    const beforeKie = r.job.taskId === null;
+    this.o.onCancel?.(r.job, beforeKie);
+    this.o.onWork?.();
+    return {
+      ok: true,
+      message: beforeKie
+        ? 'Cancelled. It had not reached Kie yet, so no credits were spent.'
+        : `Cancelled. stembot stops tracking it and will deliver nothing, but Kie had already accepted it and may still charge its ≈ ${creditsText(r.job.cost)}.`,
+    };
+  }
+
+  async credits(who: { platform: Platform; workspaceId: string; userId: string }, full: boolean): Promise<string> {
+    const now = this.o.clock.now();
+    const p = periods(now);
+    const base = { platform: who.platform };
+    const spent = (f: { userId?: string; workspaceId?: string }, since: number) => this.o.store.spent({ ...base, ...f, since });
+    const user = { today: await spent({ userId: who.userId }, p.dayStart), month: await spent({ userId: who.userId }, p.monthStart) };
+    const server = full ? { today: await spent({ workspaceId: who.workspaceId }, p.dayStart), month: await spent({ workspaceId: who.workspaceId }, p.monthStart) } : undefined;
+    const balance = full ? ((await this.o.balance?.()) ?? { ok: false as const }) : undefined;
+    return describeCredits(
+      {
+        ...(balance ? { balance: balance.ok ? { ok: true, value: balance.value } : { ok: false } } : {}),
+        user,
+        ...(server ? { server } : {}),
+        budgets: { userDaily: this.o.budgetUserDaily ?? 0, serverMonthly: this.o.budgetServerMonthly ?? 0 },
+      },
+      now,
+    );
   }
 
   /**

@@ -52,6 +52,8 @@ export interface NewJob {
   inputName: string;
   callbackToken: string;
   createdAt: number;
+  /** Kie credits the job is expected to cost (core/costs.ts); reserved against budgets at creation. 0 when unknown. */
+  cost?: number;
 }
 
 export type JobPatch = Partial<
@@ -70,7 +72,28 @@ export interface ActiveCaps {
   perWorkspace: number;
 }
 
-export type CreateOutcome = { ok: true; job: Job } | { ok: false; code: 'USER_CAP' | 'WORKSPACE_CAP' };
+/**
+ * Credit budgets (0 = none): per person per UTC day, per server (workspace) per UTC month. `dayStart` and
+ * `monthStart` are the epoch-ms the current periods began. A job's `cost` counts against them from creation
+ * (reserved) unless it ends failed or cancelled before Kie accepted it (released): see `chargedSql`.
+ */
+export interface Budgets {
+  userDaily: number;
+  serverMonthly: number;
+  dayStart: number;
+  monthStart: number;
+}
+
+export type BudgetRefusal = { ok: false; code: 'USER_BUDGET' | 'SERVER_BUDGET'; used: number; limit: number };
+export type CreateOutcome = { ok: true; job: Job } | { ok: false; code: 'USER_CAP' | 'WORKSPACE_CAP' } | BudgetRefusal;
+
+/** Whose spending to add up: a person or a server on a platform, since an epoch-ms. */
+export interface SpendFilter {
+  platform: Platform;
+  userId?: string;
+  workspaceId?: string;
+  since: number;
+}
 
 export interface JobStore {
   /** Apply numbered migrations; safe to call at every start. */
@@ -82,7 +105,18 @@ export interface JobStore {
    * one decision, serialised per user and per workspace across every instance on the database (a cap checked
    * and then acted on separately lets two simultaneous commands both through).
    */
-  createJobWithinCaps(job: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome>;
+  createJobWithinCaps(job: NewJob, outbox: OutboxKind[], caps: ActiveCaps, budgets?: Budgets): Promise<CreateOutcome>;
+  /** Credits charged or reserved by jobs created since `since` (released reservations excluded). */
+  spent(filter: SpendFilter): Promise<number>;
+  /**
+   * Cancel a job that has not ended: state → cancelled, no more polls, `status` enqueued, in one transaction.
+   * Its pending `submit` then does nothing (it only submits queued jobs). Not applied when already terminal.
+   */
+  cancelJob(id: string, by: string, now: number): Promise<ApplyOutcome>;
+  /** Claim a once-only notice key (e.g. `low_balance:2026-12-03`): true for the first caller across every instance. */
+  claimNotice(key: string, now: number): Promise<boolean>;
+  /** Jobs waiting to be handed to Kie (queued, no task yet), oldest first. */
+  listQueued(limit: number): Promise<Job[]>;
   getJob(id: string): Promise<Job | undefined>;
   findByToken(token: string): Promise<Job | undefined>;
   findByTaskId(taskId: string): Promise<Job | undefined>;
@@ -138,7 +172,8 @@ export interface JobStore {
 export type KieSource = { audioUrl: string } | { taskId: string; audioId: string };
 
 export interface KiePort {
-  submit(params: JobParams, source: KieSource, callBackUrl: string): Promise<Result<{ taskId: string }>>;
+  /** `stillWanted` is asked when the submission's turn in Kie's rate window comes: false sends nothing (cancelled). */
+  submit(params: JobParams, source: KieSource, callBackUrl: string, opts?: { stillWanted?: () => Promise<boolean> }): Promise<Result<{ taskId: string }>>;
   /** Stream a local file to Kie's File Upload API; answers the URL Kie can read. */
   uploadFile(file: { path: string; name: string; mimeType?: string }): Promise<Result<{ downloadUrl: string }>>;
   /** Read record-info; `null` while Kie is still working with nothing new to say. */
@@ -170,6 +205,10 @@ export interface StatusView {
   /** One line a person reads: "Separating… (1m 12s)". */
   stageLine: string;
   elapsedMs: number;
+  /** What the job costs in Kie credits: "≈ 50 credits" while it runs, "50 credits spent" or "No credits spent" after. */
+  costLine?: string;
+  /** Buttons on the status message itself (Cancel while the job runs). */
+  actions?: Action[];
 }
 
 export interface LocalFile {
@@ -181,7 +220,7 @@ export interface LocalFile {
 
 /** A follow-up button: what it does is encoded so it still works after a restart. */
 export interface Action {
-  id: 'separate_track' | 'split_stems' | 'redeliver';
+  id: 'separate_track' | 'split_stems' | 'redeliver' | 'cancel';
   label: string;
   jobId: string;
   /** For `separate_track`: the Kie track to separate. */
@@ -210,6 +249,8 @@ export interface ChatPort {
    * same logical message, so a retried post never shows twice where the platform allows it.
    */
   post(job: Job, threadId: string | null, message: OutgoingMessage, idempotencyKey: string): Promise<ChatResult<{ messageId: string }>>;
+  /** Post an admin notice (low balance, out of credits) to the platform's admin channel; absent when none is configured. */
+  postNotice?(text: string): Promise<ChatResult<void>>;
 }
 
 /** Adapters register their ChatPort by platform. */
@@ -220,7 +261,7 @@ export type { FailureCode, ResultFile };
 // ───────────────────────────── what adapters call ─────────────────────────────
 
 /** Why a command was refused before any job existed; `message` is the sentence to show (privately). */
-export type SubmitRefusal = { ok: false; code: FailureCode | 'USER_CAP' | 'WORKSPACE_CAP'; message: string };
+export type SubmitRefusal = { ok: false; code: FailureCode | 'USER_CAP' | 'WORKSPACE_CAP' | 'USER_BUDGET' | 'SERVER_BUDGET'; message: string };
 
 /** The core's face towards chat adapters (implemented by JobService). */
 export interface JobsApi {
@@ -230,4 +271,11 @@ export interface JobsApi {
   listForUser(platform: Platform, userId: string, limit: number): Promise<Job[]>;
   /** Post a finished job's results again (the "deliver again" button); only its requester may. */
   redeliver(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  /**
+   * Cancel a job. The adapter has already checked that the presser is its requester or a moderator; `by` is
+   * the name shown ("Cancelled by …").
+   */
+  cancel(jobId: string, by: { userId: string; userName: string }): Promise<{ ok: true; message: string } | { ok: false; message: string }>;
+  /** Balance and spending for `/credits`; `full` (server managers) adds the balance and the server's spending. */
+  credits(who: { platform: Platform; workspaceId: string; userId: string }, full: boolean): Promise<string>;
 }

@@ -1,9 +1,12 @@
 // DESIGN §1: a job moves only forward. A stage seen twice, late, or after the end changes nothing.
 import type { JobState, Stage } from './types.js';
 
-const rank: Record<JobState, number> = { queued: 0, submitted: 1, text: 2, first: 3, complete: 4, failed: 4 };
+const rank: Record<JobState, number> = { queued: 0, submitted: 1, text: 2, first: 3, complete: 4, failed: 4, cancelled: 4 };
 
-export const isTerminal = (s: JobState): boolean => s === 'complete' || s === 'failed';
+export const isTerminal = (s: JobState): boolean => s === 'complete' || s === 'failed' || s === 'cancelled';
+
+/** SQL list of the terminal states, for stores' `state NOT IN (…)`. */
+export const terminalStatesSql = "('complete', 'failed', 'cancelled')";
 
 export type Transition = { ok: true; to: JobState } | { ok: false; reason: 'duplicate' | 'stale' | 'terminal' };
 

@@ -1,6 +1,8 @@
 // The neutral status message: what stage a job is in, in words, for every platform to render.
+import { creditsText } from './costs.js';
 import { kindLabels, modeLabels } from './messages.js';
 import type { StatusView } from './ports.js';
+import { isTerminal } from './state-machine.js';
 import type { Job, JobState } from './types.js';
 
 const separationSteps: { state: JobState; label: string }[] = [
@@ -23,7 +25,32 @@ const lines: Record<JobState, (job: Job) => string> = {
   first: () => 'First take ready — finishing the rest…',
   complete: (j) => (j.kind === 'separate' ? `Done — ${j.files.length} stem${j.files.length === 1 ? '' : 's'} in the thread.` : `Done — ${j.files.length} track${j.files.length === 1 ? '' : 's'} in the thread.`),
   failed: () => 'Failed — see the thread for what happened.',
+  cancelled: (j) =>
+    j.taskId
+      ? `Cancelled by ${j.cancelledBy ?? 'someone'} — nothing will be delivered; Kie had already accepted it and may still charge it.`
+      : `Cancelled by ${j.cancelledBy ?? 'someone'} before it reached Kie — nothing was spent.`,
 };
+
+/** Where a queued job stands in the line for Kie's submission window (see delivery/queue-refresher.ts). */
+export interface QueuePlace {
+  ahead: number;
+  etaMs: number;
+}
+
+/**
+ * The cost line. Kie charges at submission (docs/costs.md): a job with a task id has spent its cost, whatever
+ * happened next; one that ended before Kie accepted it spent nothing.
+ */
+export function costLine(job: Job): string {
+  if (job.state === 'complete') return `${creditsText(job.cost)} spent`;
+  if (job.state === 'failed' || job.state === 'cancelled') return job.taskId ? `${creditsText(job.cost)} charged by Kie` : 'No credits spent';
+  return `≈ ${creditsText(job.cost)}`;
+}
+
+function queued(job: Job, q: QueuePlace | undefined): string | undefined {
+  if (job.state !== 'queued' || job.taskId || !q || q.ahead <= 0) return undefined;
+  return `Queued — ${q.ahead} ahead of you (about ${Math.max(1, Math.ceil(q.etaMs / 1000))} s)`;
+}
 
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -38,12 +65,13 @@ function title(job: Job): string {
   return `${kindLabels[p.kind]} · “${p.title}”`;
 }
 
-export function statusView(job: Job, now: number): StatusView {
+export function statusView(job: Job, now: number, queue?: QueuePlace): StatusView {
   const steps = job.kind === 'separate' ? separationSteps : generationSteps;
   const order = steps.map((s) => s.state);
   // A skipped stage (complete without text) still counts as passed.
-  const reached = job.state === 'failed' ? -1 : order.indexOf(job.state);
-  const failedAt = job.state === 'failed' ? Math.max(0, order.indexOf(job.taskId ? 'submitted' : 'queued')) : -1;
+  const stopped = job.state === 'failed' || job.state === 'cancelled';
+  const reached = stopped ? -1 : order.indexOf(job.state);
+  const failedAt = stopped ? Math.max(0, order.indexOf(job.taskId ? 'submitted' : 'queued')) : -1;
   const elapsedMs = (job.finishedAt ?? now) - job.createdAt;
   return {
     jobId: job.id,
@@ -54,11 +82,13 @@ export function statusView(job: Job, now: number): StatusView {
     steps: steps.map((s, i) => ({
       label: s.label,
       state:
-        job.state === 'failed'
+        stopped
           ? i < failedAt ? 'done' : i === failedAt ? 'failed' : 'todo'
           : i < reached || job.state === 'complete' ? 'done' : i === reached ? 'current' : 'todo',
     })),
-    stageLine: `${lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
+    stageLine: `${queued(job, queue) ?? lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
     elapsedMs,
+    costLine: costLine(job),
+    actions: isTerminal(job.state) ? [] : [{ id: 'cancel', label: 'Cancel', jobId: job.id }],
   };
 }

@@ -7,8 +7,11 @@ export type JobKind = 'separate' | 'add_vocals' | 'add_instrumental';
 export type SeparationMode = 'vocals' | 'stems' | 'single';
 export type KieModel = 'V4_5PLUS' | 'V5' | 'V5_5';
 
-/** Forward-only: queued → submitted → text → first → complete, or → failed from any non-terminal state. */
-export type JobState = 'queued' | 'submitted' | 'text' | 'first' | 'complete' | 'failed';
+/**
+ * Forward-only: queued → submitted → text → first → complete, or → failed from any non-terminal state, or →
+ * cancelled (someone pressed Cancel) from any non-terminal state.
+ */
+export type JobState = 'queued' | 'submitted' | 'text' | 'first' | 'complete' | 'failed' | 'cancelled';
 export type Stage = 'text' | 'first' | 'complete' | 'failed';
 
 /** Where the song comes from. */
@@ -194,4 +197,8 @@ export interface Job {
   finishedAt: number | null;
   lastCallbackAt: number | null;
   nextPollAt: number | null;
+  /** Kie credits the job costs (the estimate at creation, from core/costs.ts); counted against budgets unless released. */
+  cost: number;
+  /** Who pressed Cancel, once cancelled. */
+  cancelledBy: string | null;
 }

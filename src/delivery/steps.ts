@@ -28,6 +28,8 @@ export interface StepDeps {
   ingest: (job: Job, event: JobEvent) => Promise<unknown>;
   /** Failure details (addresses, network errors) go here; chat gets the plain sentence only. */
   log?: Pick<Logger, 'info'>;
+  /** Kie accepted the job (and charged it): metrics and the low-balance check. Must not throw. */
+  afterSubmit?: (job: Job) => void;
 }
 
 const chatFail = (code: string, retryAfterMs?: number, detail?: string): StepResult => ({
@@ -120,12 +122,21 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
     return { ok: true };
   }
   const src = await sourceFor(d, job);
-  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken)) : src;
+  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
+  if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
+  const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
+  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken), { stillWanted }) : src;
   if (r.ok) {
     const now = d.now();
-    await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
+    const marked = await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
+    if (marked.applied) d.afterSubmit?.(marked.job);
+    // Cancelled while Kie was accepting it: it stays cancelled, but Kie has charged it, so its task is recorded
+    // and its cost counts as spent (a job ended without a task id would release its budget reservation).
+    else if (marked.job.state === 'cancelled' && !marked.job.taskId) await d.store.updateJob(job.id, { taskId: r.value.taskId }, now);
     return { ok: true };
   }
+  // Cancelled while it waited for Kie's window: nothing was sent, nothing to report.
+  if ((await d.store.getJob(job.id))?.state === 'cancelled') return { ok: true };
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
   let code = r.code;
   if (src.ok && 'audioUrl' in src.source && job.params.kind === 'separate' && isAudioUrlRefusal(r.code, r.detail)) {

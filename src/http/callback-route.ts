@@ -53,6 +53,13 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
       if (!v.ok) return answer(401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
     }
     if (job.taskId !== null && parsed.taskId !== job.taskId) return answer(409, 'task_mismatch', 'data.task_id is not the task of this callback URL.');
+    if (job.state === 'cancelled') {
+      // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. A task Kie accepted in the same
+      // moment as the cancel is recorded, so its cost counts as spent (docs/costs.md).
+      if (job.taskId === null) await o.store.updateJob(job.id, { taskId: parsed.taskId }, o.clock.now());
+      o.onOutcome?.('terminal');
+      return reply.code(200).send({ status: 'received', applied: false });
+    }
     const refused = urlsOf(parsed.event)
       .map((u) => ({ u, v: o.checkUrl(u) }))
       .find((x) => !x.v.ok);

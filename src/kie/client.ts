@@ -52,12 +52,16 @@ interface Call<T> {
   recordRead?: boolean;
   /** What the submission should cost, in credits: tells an envelope 429 "rate limited" from "out of credits". */
   cost?: number;
+  /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
+  stillWanted?: () => Promise<boolean>;
 }
 
 /** Per-submission facts the client cannot read from the body. */
 export interface SubmitOptions {
   /** Estimated credits the job costs (core/costs.ts). Without it an envelope 429 is read by its message. */
   cost?: number;
+  /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
+  stillWanted?: () => Promise<boolean>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -168,8 +172,11 @@ export class KieClient {
       if (this.limits.closed) return fail('KIE_UNREACHABLE', 'Kie client is closed');
       let outcome;
       try {
-        outcome = await this.limits.run(call.lane, () =>
-          exchange({ url: call.url, method: call.method, body: call.body, schema: call.schema, recordRead: call.recordRead, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
+        outcome = await this.limits.run(call.lane, async () =>
+          // A submission cancelled while it waited for Kie's window is not sent (its window slot is spent).
+          call.stillWanted && !(await call.stillWanted())
+            ? { kind: 'done' as const, result: fail('INPUT_INVALID', 'cancelled before it was sent to Kie') as Result<T> }
+            : exchange({ url: call.url, method: call.method, body: call.body, schema: call.schema, recordRead: call.recordRead, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
         );
       } catch (err) {
         // A job dropped by close(), or a queued admission cut short by it.

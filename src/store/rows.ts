@@ -28,6 +28,8 @@ export interface JobRow {
   finished_at: number | string | null;
   last_callback_at: number | string | null;
   next_poll_at: number | string | null;
+  cost: number | string;
+  cancelled_by: string | null;
 }
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -62,6 +64,8 @@ export function rowToJob(r: JobRow): Job {
     finishedAt: num(r.finished_at),
     lastCallbackAt: num(r.last_callback_at),
     nextPollAt: num(r.next_poll_at),
+    cost: Number(r.cost ?? 0),
+    cancelledBy: r.cancelled_by ?? null,
   };
 }
 

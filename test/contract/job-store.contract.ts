@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStore, NewJob } from '../../src/core/ports.js';
 import type { JobEvent } from '../../src/core/types.js';
+import { noCaps } from '../../src/store/caps.js';
 
 let seq = 0;
 export function newJob(over: Partial<NewJob> = {}): NewJob {
@@ -237,6 +238,106 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await b.setNote(key, 'second', 5_000);
       expect(await a.getNote(key, 1_000)).toBe('second');
       expect(await a.getNote(`${key}-other`, 1_000)).toBeUndefined();
+      await b.close();
+      await a.close();
+    });
+
+    it('GIVEN a daily budget of 100 per person and a monthly one of 200 per server WHEN jobs costing 30 and 50 are created at once through two handles THEN exactly the budgets get through, and a refusal says what was used', async () => {
+      const a = await open();
+      const b = await openTwin(a);
+      const ws = `ws-budget-${Math.random()}`;
+      const budgets = { userDaily: 100, serverMonthly: 0, dayStart: 500, monthStart: 0 };
+      // Spent yesterday (before dayStart) does not count today.
+      await a.createJobWithinCaps(newJob({ userId: 'bea', workspaceId: ws, cost: 90, createdAt: 100 }), ['open'], noCaps, budgets);
+      const tries = Array.from({ length: 10 }, () => newJob({ userId: 'bea', workspaceId: ws, cost: 30 }));
+      const outcomes = await Promise.all(tries.map((j, i) => (i % 2 ? b : a).createJobWithinCaps(j, ['open'], noCaps, budgets)));
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
+      const refused = outcomes.filter((o) => !o.ok);
+      expect(refused).toHaveLength(7);
+      for (const r of refused) expect(r).toEqual({ ok: false, code: 'USER_BUDGET', used: 90, limit: 100 });
+      expect(await b.spent({ platform: 'playground', userId: 'bea', since: 500 })).toBe(90);
+      // A refused create wrote nothing.
+      for (const [i, o] of outcomes.entries()) if (!o.ok) expect(await b.getJob(tries[i]!.id)).toBeUndefined();
+
+      // The server's monthly budget across four people: 4 jobs of 50 fit in 200, not a fifth.
+      const server = { userDaily: 0, serverMonthly: 200, dayStart: 500, monthStart: 0 };
+      const ws2 = `ws-month-${Math.random()}`;
+      const many = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).createJobWithinCaps(newJob({ userId: `p${i % 4}`, workspaceId: ws2, cost: 50 }), ['open'], noCaps, server)),
+      );
+      expect(many.filter((o) => o.ok)).toHaveLength(4);
+      expect(many.filter((o) => !o.ok).every((o) => !o.ok && o.code === 'SERVER_BUDGET' && o.used === 200 && o.limit === 200)).toBe(true);
+      expect(await a.spent({ platform: 'playground', workspaceId: ws2, since: 0 })).toBe(200);
+      await b.close();
+      await a.close();
+    });
+
+    it('GIVEN budgeted jobs WHEN one fails before Kie accepted it, one is cancelled while queued and one is cancelled after submission THEN only the first two give their credits back', async () => {
+      const s = await open();
+      const ws = `ws-release-${Math.random()}`;
+      const budgets = { userDaily: 100, serverMonthly: 0, dayStart: 0, monthStart: 0 };
+      const create = (cost: number) => s.createJobWithinCaps(newJob({ userId: 'cy', workspaceId: ws, cost }), ['open', 'submit'], noCaps, budgets);
+      const [failed, queued, sent] = await Promise.all([create(40), create(30), create(30)]);
+      if (!failed!.ok || !queued!.ok || !sent!.ok) throw new Error('all three fit the budget');
+      expect((await create(1)).ok).toBe(false);
+      const spentNow = () => s.spent({ platform: 'playground', userId: 'cy', since: 0 });
+      expect(await spentNow()).toBe(100);
+
+      await s.applyEvent(failed.job.id, { taskId: '', source: 'stembot', stage: 'failed', code: 'UPLOAD_FAILED' }, 5);
+      expect(await spentNow()).toBe(60);
+      const c1 = await s.cancelJob(queued.job.id, 'Ada', 6);
+      expect(c1).toMatchObject({ applied: true, from: 'queued', job: { state: 'cancelled', cancelledBy: 'Ada', finishedAt: 6, taskId: null } });
+      expect(await spentNow()).toBe(30);
+      await s.markSubmitted(sent.job.id, 'task-sent', 7, 100);
+      const c2 = await s.cancelJob(sent.job.id, 'Mod', 8);
+      expect(c2).toMatchObject({ applied: true, from: 'submitted', job: { state: 'cancelled', nextPollAt: null } });
+      // Kie charges at submission: the submitted job's 30 stay spent.
+      expect(await spentNow()).toBe(30);
+      expect((await create(70)).ok).toBe(true);
+      expect(await create(1)).toEqual({ ok: false, code: 'USER_BUDGET', used: 100, limit: 100 });
+      await s.close();
+    });
+
+    it('GIVEN a cancelled job WHEN a callback, a poll pass or a second cancel comes THEN nothing changes, and it no longer counts as active', async () => {
+      const s = await open();
+      const job = await s.createJob(newJob({ cost: 10 }), ['open']);
+      await s.markSubmitted(job.id, `task-${job.id}`, 2, 5);
+      const cancelled = await s.cancelJob(job.id, 'Ada', 3);
+      expect(cancelled.applied).toBe(true);
+      const late = await s.applyEvent(job.id, complete(`task-${job.id}`), 4, 1_000);
+      expect(late).toMatchObject({ applied: false, reason: 'terminal', job: { state: 'cancelled' } });
+      expect((await s.getJob(job.id))!).toMatchObject({ state: 'cancelled', files: [], nextPollAt: null });
+      expect((await s.claimDuePolls(10_000, 20_000, 10)).map((j) => j.id)).not.toContain(job.id);
+      expect(await s.cancelJob(job.id, 'Bo', 5)).toMatchObject({ applied: false, reason: 'terminal' });
+      expect(await s.countActive({ platform: 'playground', userId: 'u1' })).toBe(0);
+      // Its outbox: open, then one status for the submission and one for the cancel; no deliver.
+      const kinds: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const [item] = await s.claimOutbox('w', 10_000 + i, 1_000, 1);
+        if (!item) break;
+        kinds.push(item.kind);
+        await s.completeOutbox(item.id, 'w');
+      }
+      expect(kinds).toEqual(['open', 'status', 'status']);
+      await s.close();
+    });
+
+    it('GIVEN a notice key WHEN two instances claim it at once THEN exactly one gets it, and queued jobs list oldest first', async () => {
+      const a = await open();
+      const b = await openTwin(a);
+      const key = `low_balance:${Math.random()}`;
+      const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).claimNotice(key, i)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await a.claimNotice(`${key}:next-day`, 9)).toBe(true);
+
+      const first = await a.createJob(newJob({ createdAt: 10 }), ['open']);
+      const second = await a.createJob(newJob({ createdAt: 20 }), ['open']);
+      const sent = await a.createJob(newJob({ createdAt: 5 }), ['open']);
+      await a.markSubmitted(sent.id, `task-${sent.id}`, 30, 100);
+      const ids = (await b.listQueued(100)).map((j) => j.id);
+      expect(ids.indexOf(first.id)).toBeGreaterThanOrEqual(0);
+      expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+      expect(ids).not.toContain(sent.id);
       await b.close();
       await a.close();
     });

@@ -41,6 +41,8 @@ export interface StackOptions {
   maxFileBytes?: number;
   /** More 127.0.0.1 servers the address guard lets through, standing for public hosts. */
   allowHosts?: string[];
+  /** Add an #admin channel and name it in DISCORD_ADMIN_CHANNEL_ID (spend notices). */
+  adminChannel?: boolean;
 }
 
 /** Fast clocks everywhere: the simulator plays stages at 50× speed, the worker ticks every 20 ms. */
@@ -61,7 +63,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const discord = await FakeDiscord.start({ token: TOKEN, applicationId: APP_ID, ...(o.maxFileBytes ? { maxFileBytes: o.maxFileBytes } : {}) });
   const channel = discord.addChannel({ type: 'text', name: 'music' });
   const keys = testKeys();
+  const admin = o.adminChannel ? discord.addChannel({ type: 'text', name: 'admin' }) : undefined;
   const env: Record<string, string> = {
+    ...(admin ? { DISCORD_ADMIN_CHANNEL_ID: admin.id } : {}),
     KIE_API_KEY: KIE_KEY,
     KIE_API_URL: sim.url,
     KIE_UPLOAD_URL: sim.url,

@@ -264,6 +264,8 @@ export class FakeDiscord {
       const body = req.body as any;
       if (body.embeds) m.embeds = body.embeds;
       if (typeof body.content === 'string') m.content = body.content;
+      // As Discord does: a `components` array (empty included) replaces the message's buttons.
+      if (Array.isArray(body.components)) m.components = body.components;
       this.record(req, 200, { body: req.body });
       return reply.send(this.view(m));
     });

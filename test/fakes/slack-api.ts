@@ -72,6 +72,8 @@ export class FakeSlack {
   /** Every GET of a private file: whether it carried the bot token. */
   readonly privateDownloads: { fileId: string; authorized: boolean }[] = [];
   readonly channels = new Map<string, FakeChannel>();
+  /** Users `users.info` reports as workspace admins or owners; everyone else is an ordinary member. */
+  readonly admins = new Set<string>();
   private readonly uploads = new Map<string, FakeFile>();
   private readonly privateFiles = new Map<string, Buffer>();
   private readonly faults = new Map<string, Fault[]>();
@@ -246,6 +248,13 @@ export class FakeSlack {
     'apps.connections.open': () => (this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' }),
 
     'auth.test': () => ({ ok: true, url: `https://${this.opts.teamDomain}.slack.com/`, team: 'Stembot Test', user: 'stembot', team_id: this.opts.teamId, user_id: this.opts.botUserId, bot_id: 'B0STEMBOT' }),
+
+    'users.info': (a) => {
+      const id = String(a.user ?? '');
+      if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+      const admin = this.admins.has(id);
+      return { ok: true, user: { id, team_id: this.opts.teamId, name: id.toLowerCase(), is_admin: admin, is_owner: false, is_bot: false } };
+    },
 
     'conversations.info': (a) => {
       const c = this.channels.get(String(a.channel ?? ''));

@@ -56,7 +56,7 @@ describe('playground page in a browser', () => {
     expect(await card.locator('.input-name').textContent()).toBe('River Song.mp3');
     expect(await card.locator('.step').allTextContents()).toEqual(['Queued', 'Separating', 'Complete']);
     expect(await card.locator('.stage-line').textContent()).toBe('Done — 2 stems in the thread.');
-    expect(await page.locator('#composer-ok').textContent()).toContain('Sent');
+    expect(await page.locator('#composer-ok').textContent()).toBe('Started job job-1 — it costs ≈ 10 credits. Follow it in the status card above.');
 
     const audio = page.locator('.thread audio').first();
     await audio.waitFor();
@@ -115,4 +115,15 @@ describe('playground page in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: 'test-results/playground-narrow.png' });
   }, 20_000);
+
+  it('GIVEN a finished card THEN it shows what was spent and no Cancel; WHEN /credits is pressed THEN the answer shows in the composer', async () => {
+    await page.goto(base);
+    const card = page.locator('.card[data-state="complete"]').first();
+    await card.waitFor();
+    expect(await card.locator('.cost-line').textContent()).toBe('10 credits spent');
+    expect(await card.locator('button', { hasText: 'Cancel' }).count()).toBe(0);
+    await page.locator('#credits').click();
+    await expect.poll(() => page.locator('#composer-ok').textContent(), { timeout: waitMs }).toBe('You: 0 credits today, 0 credits this month.');
+  });
 });
+

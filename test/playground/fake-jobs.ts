@@ -49,6 +49,14 @@ export class FakeJobs implements JobsApi {
     return this.jobs.has(jobId) ? { ok: true } : { ok: false, message: 'There is no such job to deliver again.' };
   }
 
+  async cancel(jobId: string): Promise<{ ok: true; message: string } | { ok: false; message: string }> {
+    return this.jobs.has(jobId) ? { ok: true, message: 'Cancelled.' } : { ok: false, message: 'There is no such job to cancel.' };
+  }
+
+  async credits(): Promise<string> {
+    return 'You: 0 credits today, 0 credits this month.';
+  }
+
   /** Resolves once every job submitted so far has been driven to its end. */
   async settled(): Promise<void> {
     await Promise.all(this.work);

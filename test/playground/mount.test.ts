@@ -10,6 +10,8 @@ const noJobs: JobsApi = {
   get: async () => undefined,
   listForUser: async () => [],
   redeliver: async () => ({ ok: false, message: 'no' }),
+  cancel: async () => ({ ok: false, message: 'no' }),
+  credits: async () => 'no',
 };
 
 describe('mountPlayground', () => {

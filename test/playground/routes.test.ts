@@ -35,7 +35,7 @@ describe('playground routes', () => {
     const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
 
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ jobId: 'job-1' });
+    expect(res.json()).toEqual({ jobId: 'job-1', message: 'Started job job-1 — it costs ≈ 10 credits. Follow it in the status card above.' });
     const input = pg.jobs.commands[0]!.input;
     expect(input).toMatchObject({ type: 'file', name: 'My Song_.wav', bytes: song.length, mimeType: 'audio/wav' });
     if (input.type !== 'file') throw new Error('not a file input');

@@ -58,8 +58,13 @@ describe('Slack channels stembot cannot post in', () => {
   it('GIVEN stembot cannot check membership (no read scope) WHEN Slack then refuses the status post with not_in_channel THEN the requester still hears why', async () => {
     stack.slack.addChannel('C0UNSEEN', { isMember: false });
     stack.slack.failNext('conversations.info', { error: 'missing_scope', needed: 'channels:read' });
-    const answer = await answerAt(await separateIn('C0UNSEEN', 'unseen.mp3'));
-    expect(String(answer.body.text)).toMatch(/^Job `[0-9a-z]+`: I’m not a member of this channel/);
+    const url = await separateIn('C0UNSEEN', 'unseen.mp3');
+    // The job started (its private "Started job" answer comes first), then Slack refused the card.
+    expect(String((await answerAt(url)).body.text)).toMatch(/^Started job `[0-9a-z]+`/);
+    const answer = await waitFor('the not-a-member answer', () =>
+      stack.slack.responses.find((r) => url.endsWith(`/${r.id}`) && /^Job `[0-9a-z]+`: I’m not a member of this channel/.test(String(r.body.text))),
+    );
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
     expect(stack.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0UNSEEN')).toBe(true);
   });
 });

@@ -30,6 +30,8 @@ export function jobFromCommand(command: Command, id: string, now: number, over: 
     finishedAt: null,
     lastCallbackAt: null,
     nextPollAt: null,
+    cost: 10,
+    cancelledBy: null,
     ...over,
   };
 }

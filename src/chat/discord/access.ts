@@ -24,6 +24,11 @@ export function refuseStart(i: IntakeBase, rules: DiscordEnv): string | null {
   return null;
 }
 
+/** Does this member manage the server (Manage Server, or Administrator)? They see the Kie balance in `/credits`. */
+export function manages(i: IntakeBase): boolean {
+  return has(i.permissions, PermissionFlagsBits.ManageGuild) || has(i.permissions, PermissionFlagsBits.Administrator);
+}
+
 /** May this member press a button on someone's job? */
 export function mayPress(i: IntakeBase, requesterId: string): boolean {
   return i.user.id === requesterId || has(i.permissions, PermissionFlagsBits.ManageMessages);

@@ -9,7 +9,7 @@ import { fail, ok, type Job } from '../../core/types.js';
 import type { ChatLimits, ChatPort, ChatResult, OutgoingMessage, StatusView } from '../../core/ports.js';
 import { discordDefaults as d } from './defaults.js';
 import { escapePlain } from './escape.js';
-import { nonceFor, renderMessage, statusEmbed } from './render.js';
+import { nonceFor, renderMessage, statusComponents, statusEmbed } from './render.js';
 import { postWithFiles, type FilePostOptions } from './file-post.js';
 import { chatError, discordCode } from './rest.js';
 
@@ -19,6 +19,8 @@ export interface DiscordChatOptions {
   files: FilePostOptions;
   /** When an interaction carried no `attachment_size_limit`. */
   defaultAttachmentBytes?: number;
+  /** Where admin notices (low balance, out of credits) go: DISCORD_ADMIN_CHANNEL_ID. */
+  adminChannelId?: string;
 }
 
 export class DiscordChat implements ChatPort {
@@ -34,9 +36,19 @@ export class DiscordChat implements ChatPort {
     };
   }
 
+  async postNotice(text: string): Promise<ChatResult<void>> {
+    if (!this.o.adminChannelId) return fail('NOT_FOUND', 'no DISCORD_ADMIN_CHANNEL_ID');
+    try {
+      await this.o.rest.post(Routes.channelMessages(this.o.adminChannelId), { body: { content: text.slice(0, d.maxContentChars), allowed_mentions: { parse: [] } } });
+      return ok(undefined);
+    } catch (err) {
+      return chatError(err);
+    }
+  }
+
   async postStatus(job: Job, view: StatusView): Promise<ChatResult<{ messageId: string }>> {
     try {
-      const body = { embeds: [statusEmbed(view)], allowed_mentions: { parse: [] }, nonce: nonceFor(`status:${job.id}`), enforce_nonce: true };
+      const body = { embeds: [statusEmbed(view)], components: statusComponents(view), allowed_mentions: { parse: [] }, nonce: nonceFor(`status:${job.id}`), enforce_nonce: true };
       const msg = (await this.o.rest.post(Routes.channelMessages(job.channelId), { body })) as APIMessage;
       return ok({ messageId: msg.id });
     } catch (err) {
@@ -46,7 +58,7 @@ export class DiscordChat implements ChatPort {
 
   async editStatus(job: Job, messageId: string, view: StatusView): Promise<ChatResult<void>> {
     try {
-      await this.o.rest.patch(Routes.channelMessage(job.channelId, messageId), { body: { embeds: [statusEmbed(view)], allowed_mentions: { parse: [] } } });
+      await this.o.rest.patch(Routes.channelMessage(job.channelId, messageId), { body: { embeds: [statusEmbed(view)], components: statusComponents(view), allowed_mentions: { parse: [] } } });
       return ok(undefined);
     } catch (err) {
       return chatError(err);

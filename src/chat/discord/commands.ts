@@ -14,7 +14,7 @@ const maxUrlChars = 2048;
 /** Kie ids are short; this only stops nonsense. */
 const maxIdChars = 200;
 
-export const commandNames = ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job'] as const;
+export const commandNames = ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 const modelChoices = [
@@ -91,7 +91,11 @@ export function jobCommand(): SlashCommandOptionsOnlyBuilder {
   );
 }
 
+export function creditsCommand(): SlashCommandBuilder {
+  return guildOnly('credits', 'Kie credits: the balance (server managers) and what you and this server spent');
+}
+
 /** Every command as the JSON body of one bulk overwrite. */
 export function commandBodies(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [separateCommand(), addVocalsCommand(), addInstrumentalCommand(), jobsCommand(), jobCommand()].map((b) => b.toJSON());
+  return [separateCommand(), addVocalsCommand(), addInstrumentalCommand(), jobsCommand(), jobCommand(), creditsCommand()].map((b) => b.toJSON());
 }

@@ -11,12 +11,13 @@ import {
   type APIInteractionResponse,
   type REST,
 } from 'discord.js';
+import { creditsText } from '../../core/costs.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
 import type { Command, Job } from '../../core/types.js';
 import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
 import type { Logger } from '../../ops/logger.js';
-import { mayPress, refuseStart } from './access.js';
+import { manages, mayPress, refuseStart } from './access.js';
 import { reuseInput } from './attachment-input.js';
 import { decodeAction, type ButtonAction } from './custom-id.js';
 import { discordDefaults as d } from './defaults.js';
@@ -98,6 +99,13 @@ export class InteractionHandler {
       await this.edit(i, i.command === 'jobs' ? await this.jobs(i) : await this.job(i, String(i.options.id ?? '').trim()));
       return;
     }
+    if (i.command === 'credits') {
+      if (!i.guildId) return first(ephemeral('`/credits` works in a server.'));
+      await first(deferPrivately);
+      // Those who manage the server see the balance and the server's spending; everyone sees their own.
+      await this.edit(i, text(await this.o.service.credits({ platform: 'discord', workspaceId: i.guildId, userId: i.user.id }, manages(i))));
+      return;
+    }
     if (!isJobCommand(i.command)) return first(ephemeral(`stembot has no command /${i.command}.`));
     // Checks that need no I/O answer at once, privately; everything else after a private defer.
     const refusal = refuseStart(i, this.o.rules);
@@ -112,7 +120,7 @@ export class InteractionHandler {
     const r = await this.o.service.submit(command);
     if (!r.ok) return r.message;
     this.o.logger.info({ jobId: r.job.id, kind: r.job.kind, guild: r.job.workspaceId }, 'discord job accepted');
-    return `Started job \`${r.job.id}\` — ${describeJob(r.job)} on **${escapeMarkdown(clip(r.job.inputName, 100))}**. Its status message is in <#${r.job.channelId}>; the files will arrive in its thread.`;
+    return `Started job \`${r.job.id}\` — ${describeJob(r.job)} on **${escapeMarkdown(clip(r.job.inputName, 100))}**. It costs ≈ ${creditsText(r.job.cost)} of the server’s Kie credits. Its status message is in <#${r.job.channelId}>; the files will arrive in its thread.`;
   }
 
   private async jobs(i: IntakeBase): Promise<ReplyBody> {
@@ -135,6 +143,10 @@ export class InteractionHandler {
     const job = await this.o.service.get(action.jobId);
     if (!job || job.platform !== 'discord' || job.workspaceId !== i.guildId) return 'That job is not known here any more.';
     if (!mayPress(i, job.userId)) return `Only <@${job.userId}>, who started this job, or someone with Manage Messages can use this button.`;
+    if (action.id === 'cancel') {
+      const r = await this.o.service.cancel(job.id, { userId: i.user.id, userName: i.user.name });
+      return r.message;
+    }
     if (action.id === 'redeliver') {
       // The requester, or a moderator acting for them (the core lets only the requester ask).
       const r = await this.o.service.redeliver(job.id, job.userId);

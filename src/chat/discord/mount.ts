@@ -21,8 +21,11 @@ export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   if (!applicationId) throw new Error('Invalid configuration: DISCORD_APPLICATION_ID is required with DISCORD_TOKEN');
 
   const rest = createRest({ apiUrl, token });
+  const adminChannelId = ctx.env.DISCORD_ADMIN_CHANNEL_ID?.trim() || undefined;
+  if (adminChannelId && !/^\d{15,25}$/.test(adminChannelId)) throw new Error('Invalid configuration: DISCORD_ADMIN_CHANNEL_ID must be a Discord channel id (digits)');
   const chat = new DiscordChat({
     rest,
+    ...(adminChannelId ? { adminChannelId } : {}),
     files: { apiUrl, token, timeoutMs: discordDefaults.restTimeoutMs, maxRateLimitWaitMs: discordDefaults.restMaxRateLimitWaitMs },
   });
   const handler = new InteractionHandler({

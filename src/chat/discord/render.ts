@@ -11,7 +11,7 @@ import { discordDefaults as d } from './defaults.js';
 import { escapeMarkdown, escapePlain, toDiscordMarkdown } from './escape.js';
 
 const marks = { done: '✅', current: '⏳', todo: '▫️', failed: '❌' } as const;
-const colors = { queued: 0x99aab5, submitted: 0x5865f2, text: 0x5865f2, first: 0x5865f2, complete: 0x57f287, failed: 0xed4245 } as const;
+const colors = { queued: 0x99aab5, submitted: 0x5865f2, text: 0x5865f2, first: 0x5865f2, complete: 0x57f287, failed: 0xed4245, cancelled: 0x99aab5 } as const;
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -29,8 +29,18 @@ export function statusEmbed(view: StatusView): APIEmbed {
       { name: 'Input', value: clip(escapeMarkdown(view.inputName) || '—', 1024), inline: true },
       { name: 'Requested by', value: `<@${view.requester.userId}>`, inline: true },
     ],
-    footer: { text: `Job ${view.jobId} · /job id:${view.jobId}` },
+    footer: { text: `Job ${view.jobId} · ${view.costLine ? `${view.costLine} · ` : ''}/job id:${view.jobId}` },
   };
+}
+
+/** The status message's own buttons (Cancel while the job runs); an empty list removes them once it ends. */
+export function statusComponents(view: StatusView): Row[] {
+  const buttons: APIButtonComponent[] = [];
+  for (const a of view.actions ?? []) {
+    const customId = encodeAction(a);
+    if (customId) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Danger, label: clip(a.label, d.maxButtonLabelChars), custom_id: customId });
+  }
+  return buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 }
 
 /** Discord's `nonce` (≤ 25 characters) for an idempotency key: equal keys give equal nonces. */

@@ -16,6 +16,7 @@ const stateWords: Record<JobState, string> = {
   first: '⏳ first take ready',
   complete: '✅ complete',
   failed: '❌ failed',
+  cancelled: '⏹️ cancelled',
 };
 
 const unix = (ms: number) => Math.floor(ms / 1000);

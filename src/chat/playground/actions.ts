@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { JobsApi, SubmitRefusal } from '../../core/ports.js';
 import type { AudioInput, Command, Origin } from '../../core/types.js';
+import { creditsText } from '../../core/costs.js';
 import { safeFileName } from './safe-name.js';
 
 export const actionBody = z.object({
   action: z.object({
-    id: z.enum(['separate_track', 'split_stems', 'redeliver']),
+    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'cancel']),
     label: z.string().max(200).optional(),
     jobId: z.string().min(1).max(200),
     taskId: z.string().min(1).max(200).optional(),
@@ -20,10 +21,17 @@ export const actionBody = z.object({
 export type ActionRequest = z.infer<typeof actionBody>['action'];
 
 export type ActionOutcome =
-  | { status: 202; body: { jobId?: string; ok: true } }
+  | { status: 202; body: { jobId?: string; ok: true; message?: string } }
   | { status: 400 | 404 | 429; body: { code: string; message: string } };
 
 export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Origin, uploadDir: string): Promise<ActionOutcome> {
+  if (action.id === 'cancel') {
+    // The playground's one local user started every job here and is its admin: they may cancel any of them.
+    const job = await jobs.get(action.jobId);
+    if (!job || job.platform !== 'playground') return { status: 404, body: { code: 'NOT_FOUND', message: 'That job is not known here any more.' } };
+    const result = await jobs.cancel(job.id, { userId: origin.userId, userName: origin.userName });
+    return result.ok ? { status: 202, body: { ok: true, message: result.message } } : { status: 400, body: { code: 'CANCEL_REFUSED', message: result.message } };
+  }
   if (action.id === 'redeliver') {
     const result = await jobs.redeliver(action.jobId, origin.userId);
     return result.ok ? { status: 202, body: { ok: true } } : { status: 400, body: { code: 'REDELIVER_REFUSED', message: result.message } };
@@ -68,7 +76,7 @@ async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string)
 
 /** The HTTP answer to `jobs.submit`: accepted, or refused with the core's sentence. */
 export function submitOutcome(result: Awaited<ReturnType<JobsApi['submit']>>): ActionOutcome & { status: 202 | 400 | 429 } {
-  if (result.ok) return { status: 202, body: { ok: true, jobId: result.job.id } };
+  if (result.ok) return { status: 202, body: { ok: true, jobId: result.job.id, message: `Started job ${result.job.id} — it costs ≈ ${creditsText(result.job.cost)}. Follow it in the status card above.` } };
   return { status: refusalStatus(result), body: { code: result.code, message: result.message } };
 }
 

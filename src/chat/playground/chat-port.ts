@@ -117,6 +117,16 @@ export class PlaygroundChat implements ChatPort {
     });
   }
 
+  /** An admin notice (low balance, out of credits): the playground's channel is its admin channel. */
+  postNotice(text: string): Promise<ChatResult<void>> {
+    return this.serial(async () => {
+      const notice: Job = { id: '', userId: '', userName: 'admin' } as Job;
+      const message = this.newMessage(notice, { kind: 'message', text, mention: null });
+      await this.record({ type: 'post', message, key: `notice:${message.id}` });
+      return ok(undefined);
+    });
+  }
+
   /** The channel, oldest first (a copy: callers cannot change it). */
   messages(): PlaygroundMessage[] {
     return [...this.channel.messages.values()].map((m) => structuredClone(m));

@@ -43,7 +43,7 @@ export const pageScript = String.raw`(function () {
     return Math.floor(s / 3600) + 'h ' + pad(Math.floor(s / 60) % 60) + 'm';
   }
   function formatTime(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
-  function isTerminal(view) { return view.state === 'complete' || view.state === 'failed'; }
+  function isTerminal(view) { return view.state === 'complete' || view.state === 'failed' || view.state === 'cancelled'; }
   function api(method, path, body) {
     var init = { method: method, credentials: 'same-origin', headers: {} };
     if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
@@ -100,8 +100,14 @@ export const pageScript = String.raw`(function () {
       ]),
       h('div', { class: 'card-meta' }, [h('span', { class: 'input-name', text: v.inputName }), ' · asked by ', mention(v.requester.userName)]),
       steps,
-      h('p', { class: 'stage-line', text: stageText(v.stageLine) })
+      h('p', { class: 'stage-line', text: stageText(v.stageLine) }),
+      v.costLine ? h('p', { class: 'cost-line', text: v.costLine }) : null,
+      v.actions && v.actions.length ? cardActions(v.actions) : null
     ]);
+  }
+  function cardActions(actions) {
+    var errorLine = h('p', { class: 'inline-error', role: 'alert', hidden: true });
+    return h('div', { class: 'actions' }, actions.map(function (a) { return actionButton(a, errorLine); }).concat([errorLine]));
   }
   function renderStatus(m) {
     state.statusByJob.set(m.jobId, m.id);
@@ -280,7 +286,7 @@ export const pageScript = String.raw`(function () {
     post(c.data, Boolean(c.file)).then(function (r) {
       $('send').disabled = false;
       if (r.status === 202) {
-        showOk('Sent — follow it in the status card above.');
+        showOk(r.data.message || 'Sent — follow it in the status card above.');
         ['audio', 'url', 'task_id', 'audio_id'].forEach(function (n) { form.elements[n].value = ''; });
         state.follow = true;
       } else if (r.status === 401) { showOk(''); showLogin(); }
@@ -330,6 +336,11 @@ export const pageScript = String.raw`(function () {
     });
   });
   $('logout').addEventListener('click', function () { api('POST', '/playground/api/logout').then(showLogin); });
+  $('credits').addEventListener('click', function () {
+    api('GET', '/playground/api/credits').then(function (r) {
+      if (r.ok) showOk(r.data.text); else if (r.status === 401) showLogin(); else showError(r.data.message || 'Could not read the credits.');
+    });
+  });
 
   applyVisibility();
   boot();

@@ -80,6 +80,7 @@ code { font-family: var(--mono); font-size: .88em; background: var(--panel-2); b
 .step[data-state="failed"] .dot::after { content: "✕"; }
 .stage-line { margin: 10px 0 0; font-size: 14px; }
 .card[data-state="failed"] .stage-line { color: var(--bad); }
+.cost-line { margin: 4px 0 0; font-size: 12px; color: var(--muted, #888); }
 @keyframes pulse { 50% { opacity: .35; } }
 @media (prefers-reduced-motion: reduce) { .card .dot::after { animation: none !important; } }
 

@@ -37,6 +37,7 @@ export const pageHtml = `<!doctype html>
     </div>
     <div class="topbar-right">
       <span class="conn" id="conn" data-state="connecting">connecting…</span>
+      <button type="button" class="link-button" id="credits">/credits</button>
       <button type="button" class="link-button" id="logout" hidden>Log out</button>
     </div>
   </header>

@@ -103,12 +103,15 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
       const outcome = submitOutcome(await opts.jobs.submit(built.command));
       // A refused command leaves no job to own the upload.
       if (outcome.status !== 202) await discardUpload(form.file);
-      return reply.code(outcome.status).send(outcome.status === 202 ? { jobId: outcome.body.jobId } : outcome.body);
+      return reply.code(outcome.status).send(outcome.status === 202 ? { jobId: outcome.body.jobId, message: outcome.body.message } : outcome.body);
     } catch (err) {
       await discardUpload(form.file);
       throw err;
     }
   });
+
+  // `/credits`: the local user runs this stembot, so they see everything (balance included).
+  app.get('/playground/api/credits', async () => ({ text: await opts.jobs.credits({ platform: 'playground', workspaceId: origin.workspaceId, userId: origin.userId }, true) }));
 
   app.post('/playground/api/actions', { bodyLimit: jsonBodyLimitBytes }, async (req, reply) => {
     const body = actionBody.safeParse(req.body);

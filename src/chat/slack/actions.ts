@@ -48,6 +48,12 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     const teamId = b.team?.id ?? user.team_id;
     const job = await deps.service.get(pressed.value.j);
     if (!job || job.platform !== 'slack' || job.workspaceId !== teamId) return reply('That job is not known here any more. Start a new one with `/separate`.');
+    if (pressed.id === 'cancel') {
+      // The requester, or a workspace admin (or a listed SLACK_ADMIN_USER_IDS) acting for them.
+      if (job.userId !== user.id && !(await deps.isAdmin?.(user.id))) return reply(`Only <@${job.userId}>, who started this job, or a workspace admin can cancel it.`);
+      const r = await deps.service.cancel(job.id, { userId: user.id, userName: user.username ?? user.name ?? user.id });
+      return reply(r.message);
+    }
     if (job.userId !== user.id) return reply(`Only <@${job.userId}>, who started this job, can use its buttons. Start your own with \`/separate\`.`);
 
     if (pressed.id === 'redeliver') {

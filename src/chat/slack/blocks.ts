@@ -25,9 +25,10 @@ export function statusMessage(view: StatusView): { text: string; blocks: Block[]
         fields: [mrkdwn(`*Input*\n${truncate(escapeText(view.inputName), 1900)}`), mrkdwn(`*Requested by*\n${escapeText(view.requester.userName)}`)],
       },
       { type: 'context', elements: [mrkdwn(steps)] },
-      { type: 'section', text: mrkdwn(escapeText(view.stageLine)) },
+      // Cancel rides on the stage line as its accessory while the job runs (the card keeps its block layout).
+      { type: 'section', text: mrkdwn(escapeText(view.stageLine)), ...(view.actions?.length ? { accessory: { ...button(view.actions[0]!, 0), style: 'danger' } } : {}) },
       // The stage line already ends with the elapsed time, e.g. "Kie is separating the audio… (1m 12s)".
-      { type: 'context', elements: [mrkdwn(`Job \`${view.jobId}\` · \`/job ${view.jobId}\` for details`)] },
+      { type: 'context', elements: [mrkdwn(`Job \`${view.jobId}\` · ${view.costLine ? `${escapeText(view.costLine)} · ` : ''}\`/job ${view.jobId}\` for details`)] },
     ],
   };
 }
@@ -64,7 +65,7 @@ export function actionsBlock(actions: Action[]): Block {
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
-  const m = /^stembot:(separate_track|split_stems|redeliver):\d+$/.exec(actionId);
+  const m = /^stembot:(separate_track|split_stems|redeliver|cancel):\d+$/.exec(actionId);
   if (!m || !value) return null;
   try {
     const v = JSON.parse(value) as Partial<ButtonValue>;

@@ -11,7 +11,7 @@ import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Cloc
 import { fail, ok, type Job } from '../../core/types.js';
 import type { Logger } from '../../ops/logger.js';
 import { actionsBlock, asKnown, mrkdwn, statusMessage } from './blocks.js';
-import { chunks, mention, slackLink, toMrkdwn, truncate } from './format.js';
+import { chunks, escapeText, mention, slackLink, toMrkdwn, truncate } from './format.js';
 import type { SlackSettings } from './settings.js';
 import { shareFiles, uploadFiles, type UploadedFile } from './upload.js';
 import { slackFailure, type SlackFailure } from './web-client.js';
@@ -29,6 +29,8 @@ export interface SlackChatOptions {
   clock?: Clock;
   /** Slack refused to post for good (not_in_channel, missing_scope…): tell the requester privately. Once per job. */
   onForbidden?: (job: Job, failure: SlackFailure) => Promise<void>;
+  /** Where admin notices (low balance, out of credits) go: SLACK_ADMIN_CHANNEL_ID. */
+  adminChannelId?: string;
 }
 
 export class SlackChat implements ChatPort {
@@ -49,6 +51,16 @@ export class SlackChat implements ChatPort {
 
   limits(_job: Job): ChatLimits {
     return { maxFileBytes: this.o.settings.maxFileBytes, maxFilesPerMessage: this.o.settings.maxFilesPerMessage };
+  }
+
+  async postNotice(text: string): Promise<ChatResult<void>> {
+    if (!this.o.adminChannelId) return fail('NOT_FOUND', 'no SLACK_ADMIN_CHANNEL_ID');
+    try {
+      await this.o.web.chat.postMessage({ channel: this.o.adminChannelId, text: escapeText(text), unfurl_links: false, unfurl_media: false });
+      return ok(undefined);
+    } catch (err) {
+      return slackFailure(err);
+    }
   }
 
   postStatus(job: Job, view: StatusView): Promise<Posted> {

@@ -51,6 +51,14 @@ export function registerCommands(bolt: App, deps: SlackDeps): void {
     await replyFor(deps, command)(text, blocks.length ? blocks : undefined);
   });
 
+  bolt.command('/credits', async ({ command, ack }) => {
+    await ack();
+    // Admins (workspace admins and owners, or SLACK_ADMIN_USER_IDS) see the balance and the workspace's spending.
+    const full = (await deps.isAdmin?.(command.user_id)) ?? false;
+    const text = await deps.service.credits({ platform: 'slack', workspaceId: command.team_id, userId: command.user_id }, full);
+    await replyFor(deps, command)(text);
+  });
+
   bolt.command('/job', async ({ command, ack }) => {
     const id = command.text?.trim().replace(/^`|`$/g, '') ?? '';
     if (!/^[0-9a-z]{4,40}$/i.test(id)) return ack({ response_type: 'ephemeral', text: 'Usage: `/job <id>` — `/jobs` lists your jobs and their ids.' });

@@ -16,6 +16,8 @@ export interface SlackDeps {
   settings: SlackSettings;
   /** response_url per job, kept in memory (it expires after 30 minutes anyway) for late private answers. */
   responseUrls: ResponseUrls;
+  /** Workspace admin or owner, or listed in SLACK_ADMIN_USER_IDS (admins.ts). Absent: nobody is. */
+  isAdmin?: (userId: string) => Promise<boolean>;
 }
 
 export class ResponseUrls {

@@ -1,6 +1,7 @@
 // From a Slack request to a job: check stembot can post where the results will go, then hand the neutral
 // Command to the core. Refusals are answered privately, in the core's words.
 import type { WebClient } from '@slack/web-api';
+import { creditsText } from '../../core/costs.js';
 import type { JobsApi } from '../../core/ports.js';
 import type { Command, Job } from '../../core/types.js';
 import type { Logger } from '../../ops/logger.js';
@@ -52,6 +53,7 @@ export async function startJob(deps: IntakeDeps, command: Command, reply: Reply,
     const r = await deps.service.submit(command);
     if (r.ok) {
       deps.responseUrls.set({ jobId: r.job.id, channelId, userId }, responseUrl);
+      await reply(`Started job \`${r.job.id}\` — it costs ≈ ${creditsText(r.job.cost)} of the workspace’s Kie credits. Its status card is in the channel; the files will arrive in its thread.`);
       return r.job;
     }
     await reply(r.message);

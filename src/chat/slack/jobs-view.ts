@@ -6,7 +6,7 @@ import { actionsBlock, mrkdwn, type Block } from './blocks.js';
 import { escapeText, slackLink, truncate } from './format.js';
 
 const stateMark: Record<Job['state'], string> = {
-  queued: ':white_circle:', submitted: ':hourglass_flowing_sand:', text: ':hourglass_flowing_sand:', first: ':hourglass_flowing_sand:', complete: ':white_check_mark:', failed: ':x:',
+  queued: ':white_circle:', submitted: ':hourglass_flowing_sand:', text: ':hourglass_flowing_sand:', first: ':hourglass_flowing_sand:', complete: ':white_check_mark:', failed: ':x:', cancelled: ':black_square_for_stop:',
 };
 
 /** A link to the job's status message (its thread), when the workspace's domain is known. */

@@ -14,6 +14,7 @@ import { FastifyReceiver, slackEventsRoute } from './receiver.js';
 import { postToResponseUrl } from './reply.js';
 import { RecentIds } from './replay.js';
 import { parseSlackSettings } from './settings.js';
+import { adminCheck, parseAdminIds } from './admins.js';
 import { registerShortcuts } from './shortcuts.js';
 import { SocketReceiver } from './socket-receiver.js';
 import { createWebClient, explainForbidden } from './web-client.js';
@@ -32,11 +33,16 @@ export const mountSlack: MountAdapter = async (ctx) => {
   // it is the fake Slack that serves the files). Compared as origins: other services share 127.0.0.1 in tests.
   const fileOrigins = [...new Set([slackFilesOrigin, new URL(apiUrl).origin])];
   ctx.credentials?.register('slack', { origins: fileOrigins, headers: () => ({ authorization: `Bearer ${botToken}` }) });
-  const deps: SlackDeps = { service: ctx.service, web, log, clock: ctx.clock, botToken, fileOrigins, settings, responseUrls };
+  const adminIds = parseAdminIds(ctx.env.SLACK_ADMIN_USER_IDS);
+  if (!adminIds.ok) throw new Error(adminIds.message);
+  const adminChannelId = ctx.env.SLACK_ADMIN_CHANNEL_ID?.trim() || undefined;
+  if (adminChannelId && !/^[CGD][A-Z0-9]{2,}$/.test(adminChannelId)) throw new Error('Invalid configuration: SLACK_ADMIN_CHANNEL_ID must be a Slack channel id (C…)');
+  const deps: SlackDeps = { service: ctx.service, web, log, clock: ctx.clock, botToken, fileOrigins, settings, responseUrls, isAdmin: adminCheck(web, adminIds.ids, log) };
 
   const chat = new SlackChat({
     web,
     settings,
+    ...(adminChannelId ? { adminChannelId } : {}),
     log,
     clock: ctx.clock,
     // The intake checks membership before a job exists; this covers what it could not see (no read scope,

@@ -41,7 +41,7 @@ RETURNING outbox.id, outbox.job_id, outbox.kind, outbox.attempts, outbox.run_at,
 export const claimDuePollsSql = `
 WITH due AS (
   SELECT * FROM jobs
-  WHERE next_poll_at IS NOT NULL AND next_poll_at <= $1 AND task_id IS NOT NULL AND state NOT IN ('complete', 'failed')
+  WHERE next_poll_at IS NOT NULL AND next_poll_at <= $1 AND task_id IS NOT NULL AND state NOT IN ('complete', 'failed', 'cancelled')
   ORDER BY next_poll_at
   LIMIT $2
   FOR UPDATE SKIP LOCKED

@@ -2,9 +2,10 @@
 // SQLite store (planEvent, transition, rows.ts); row locks make the decisions safe across instances.
 import type pg from 'pg';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
-import { transition } from '../../core/state-machine.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, SpendFilter } from '../../core/ports.js';
+import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
+import { budgetChecks, spendWhere } from '../budgets.js';
 import { capChecks, noCaps } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrate } from './migrate.js';
@@ -58,21 +59,28 @@ export class PostgresJobStore implements JobStore {
     return r.job;
   }
 
-  createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome> {
+  createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps, budgets?: Budgets): Promise<CreateOutcome> {
     return inTransaction(this.pool, async (c): Promise<CreateOutcome> => {
       const checks = capChecks(caps, j);
       // Under READ COMMITTED two instances counting at once would both see room. A transaction-scoped advisory
       // lock per counted thing (user, then workspace: one order everywhere, so no deadlock) makes the count and
       // the insert one decision; it is released at COMMIT, when the new row is visible to the next counter.
       for (const check of checks) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [check.lockKey]);
+      // Budget locks come after the cap locks, in one order everywhere (user, then workspace), for the same reason.
+      const budgetsToCheck = budgetChecks(budgets, j);
+      for (const check of budgetsToCheck) await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [check.lockKey]);
       for (const check of checks) if ((await this.activeCount(c, check.filter)) >= check.limit) return { ok: false, code: check.code };
+      for (const check of budgetsToCheck) {
+        const used = await this.spentSum(c, check.filter);
+        if (used + (j.cost ?? 0) > check.limit) return { ok: false, code: check.code, used, limit: check.limit };
+      }
       const job = await this.one(
         c,
         `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
-           input_name, callback_token, state, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', $13, $13) RETURNING *`,
+           input_name, callback_token, state, created_at, updated_at, cost)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', $13, $13, $14) RETURNING *`,
         [j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, toJsonb(j.originMeta), j.kind,
-          toJsonb(j.params), toJsonb(j.input), j.inputName, j.callbackToken, j.createdAt],
+          toJsonb(j.params), toJsonb(j.input), j.inputName, j.callbackToken, j.createdAt, j.cost ?? 0],
       );
       await this.insertOutbox(c, j.id, outbox, j.createdAt);
       return { ok: true, job: job! };
@@ -94,12 +102,48 @@ export class PostgresJobStore implements JobStore {
   }
 
   private async activeCount(q: Queryable, f: { platform: Platform; userId?: string; workspaceId?: string }): Promise<number> {
-    const where = ['platform = $1', "state NOT IN ('complete', 'failed')"];
+    const where = ['platform = $1', `state NOT IN ${terminalStatesSql}`];
     const args: unknown[] = [f.platform];
     if (f.userId !== undefined) (args.push(f.userId), where.push(`user_id = $${args.length}`));
     if (f.workspaceId !== undefined) (args.push(f.workspaceId), where.push(`workspace_id = $${args.length}`));
     const r = await q.query<{ n: string }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where.join(' AND ')}`, args);
     return Number(r.rows[0]!.n);
+  }
+
+  spent(f: SpendFilter): Promise<number> {
+    return this.spentSum(this.pool, f);
+  }
+
+  private async spentSum(q: Queryable, f: SpendFilter): Promise<number> {
+    const { where, args } = spendWhere(f, (n) => `$${n}`);
+    const r = await q.query<{ n: string }>(`SELECT COALESCE(SUM(cost), 0) AS n FROM jobs WHERE ${where}`, args);
+    return Number(r.rows[0]!.n);
+  }
+
+  cancelJob(id: string, by: string, now: number): Promise<ApplyOutcome> {
+    return inTransaction(this.pool, async (c): Promise<ApplyOutcome> => {
+      // The row lock orders a cancel against a callback or a submission answer for the same job.
+      const job = await this.lockJob(c, id);
+      if (!job) throw new Error(`cancelJob: no job ${id}`);
+      if (isTerminal(job.state)) return { applied: false, job, reason: 'terminal' };
+      const updated = await this.one(
+        c,
+        "UPDATE jobs SET state = 'cancelled', cancelled_by = $2, finished_at = $3, next_poll_at = NULL, updated_at = $3 WHERE id = $1 RETURNING *",
+        [id, toText(by), now],
+      );
+      await this.insertOutbox(c, id, ['status'], now);
+      return { applied: true, job: updated!, from: job.state };
+    });
+  }
+
+  async claimNotice(key: string, now: number): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO spend_notices (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, now]);
+    return r.rowCount === 1;
+  }
+
+  async listQueued(limit: number): Promise<Job[]> {
+    const sql = `SELECT * FROM jobs WHERE state = 'queued' AND task_id IS NULL ORDER BY created_at, id COLLATE "C" LIMIT $1`;
+    return (await this.pool.query<JobRow>(sql, [limit])).rows.map(rowToJob);
   }
 
   async updateJob(id: string, patch: JobPatch, now: number): Promise<void> {
@@ -143,7 +187,7 @@ export class PostgresJobStore implements JobStore {
       ]);
       if (callbackNextPollAt !== undefined) {
         await c.query(
-          "UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ('complete', 'failed') THEN NULL ELSE $3::bigint END WHERE id = $1",
+          `UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE $3::bigint END WHERE id = $1`,
           [jobId, now, callbackNextPollAt],
         );
       }

@@ -4,9 +4,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind } from '../../core/ports.js';
-import { transition } from '../../core/state-machine.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, SpendFilter } from '../../core/ports.js';
+import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
+import { budgetChecks, spendWhere } from '../budgets.js';
 import { capChecks, noCaps } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
 import { migrations } from './migrations/index.js';
@@ -70,18 +71,23 @@ export class SqliteJobStore implements JobStore {
     return r.job;
   }
 
-  async createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps): Promise<CreateOutcome> {
+  async createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps, budgets?: Budgets): Promise<CreateOutcome> {
     // BEGIN IMMEDIATE takes the database's write lock first, so the count below and the insert are one
     // decision for every connection and process on this file.
     const refused = this.db.transaction((): CreateOutcome | undefined => {
       for (const c of capChecks(caps, j)) if (this.activeCount(c.filter) >= c.limit) return { ok: false, code: c.code };
+      // The budget is reserved by the insert itself: the new row's cost counts in the next sum.
+      for (const c of budgetChecks(budgets, j)) {
+        const used = this.spentSum(c.filter);
+        if (used + (j.cost ?? 0) > c.limit) return { ok: false, code: c.code, used, limit: c.limit };
+      }
       this.stmt(
           `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
-             input_name, callback_token, state, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+             input_name, callback_token, state, created_at, updated_at, cost)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
         )
         .run(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
-          JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt);
+          JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt, j.cost ?? 0);
       this.insertOutbox(j.id, outbox, j.createdAt);
       return undefined;
     }).immediate();
@@ -102,11 +108,40 @@ export class SqliteJobStore implements JobStore {
   }
 
   private activeCount(f: { platform: Platform; userId?: string; workspaceId?: string }): number {
-    const where = ["platform = ?", "state NOT IN ('complete', 'failed')"];
+    const where = ["platform = ?", `state NOT IN ${terminalStatesSql}`];
     const args: unknown[] = [f.platform];
     if (f.userId !== undefined) (where.push('user_id = ?'), args.push(f.userId));
     if (f.workspaceId !== undefined) (where.push('workspace_id = ?'), args.push(f.workspaceId));
     return (this.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE ${where.join(' AND ')}`).get(...args) as { n: number }).n;
+  }
+
+  async spent(f: SpendFilter): Promise<number> {
+    return this.spentSum(f);
+  }
+
+  private spentSum(f: SpendFilter): number {
+    const { where, args } = spendWhere(f, () => '?');
+    return (this.stmt(`SELECT COALESCE(SUM(cost), 0) AS n FROM jobs WHERE ${where}`).get(...args) as { n: number }).n;
+  }
+
+  async cancelJob(id: string, by: string, now: number): Promise<ApplyOutcome> {
+    return this.db.transaction((): ApplyOutcome => {
+      const job = this.one('SELECT * FROM jobs WHERE id = ?', id);
+      if (!job) throw new Error(`cancelJob: no job ${id}`);
+      if (isTerminal(job.state)) return { applied: false, job, reason: 'terminal' };
+      this.stmt("UPDATE jobs SET state = 'cancelled', cancelled_by = ?, finished_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ?").run(by, now, now, id);
+      this.insertOutbox(id, ['status'], now);
+      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+    }).immediate();
+  }
+
+  async claimNotice(key: string, now: number): Promise<boolean> {
+    return this.stmt('INSERT INTO spend_notices (key, created_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, now).changes === 1;
+  }
+
+  async listQueued(limit: number): Promise<Job[]> {
+    const rows = this.stmt("SELECT * FROM jobs WHERE state = 'queued' AND task_id IS NULL ORDER BY created_at, id LIMIT ?").all(limit);
+    return (rows as JobRow[]).map(rowToJob);
   }
 
   async updateJob(id: string, patch: JobPatch, now: number): Promise<void> {
@@ -141,7 +176,7 @@ export class SqliteJobStore implements JobStore {
       this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(jobId, event.stage, event.source, decision.ok ? 1 : 0, JSON.stringify(event), now);
       if (callbackNextPollAt !== undefined) {
-        this.stmt("UPDATE jobs SET last_callback_at = ?, next_poll_at = CASE WHEN state IN ('complete','failed') THEN NULL ELSE ? END WHERE id = ?").run(now, callbackNextPollAt, jobId);
+        this.stmt(`UPDATE jobs SET last_callback_at = ?, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE id = ?`).run(now, callbackNextPollAt, jobId);
       }
       if (!decision.ok) return { applied: false, job, reason: decision.reason };
       const p = decision.plan;
@@ -205,7 +240,7 @@ export class SqliteJobStore implements JobStore {
     return this.db.transaction(() => {
       const rows = this.stmt(
           `SELECT * FROM jobs WHERE next_poll_at IS NOT NULL AND next_poll_at <= ? AND task_id IS NOT NULL
-             AND state NOT IN ('complete', 'failed') ORDER BY next_poll_at LIMIT ?`,
+             AND state NOT IN ${terminalStatesSql} ORDER BY next_poll_at LIMIT ?`,
         )
         .all(now, limit) as JobRow[];
       const push = this.stmt('UPDATE jobs SET next_poll_at = ? WHERE id = ?');

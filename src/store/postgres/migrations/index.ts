@@ -2,11 +2,13 @@
 // remembers which ran. SQL lives in .ts string exports so `tsc` ships it in dist/ without a copy step.
 import { m001Init } from './001-init.js';
 import { m002Kv } from './002-kv.js';
+import { m003Spend } from './003-spend.js';
 import { m005ScrubCredentials } from './005-scrub-credentials.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m001Init },
   { version: 2, name: 'kv', sql: m002Kv },
+  { version: 3, name: 'spend', sql: m003Spend },
   { version: 5, name: 'scrub-credentials', sql: m005ScrubCredentials },
 ];
 

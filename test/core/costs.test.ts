@@ -1,0 +1,60 @@
+// The cost table and KIE_COSTS, the budget sentences, and the periods they count in (docs/costs.md).
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { costOf, defaultCosts, estimatedCost, parseCosts, useCostTable } from '../../src/core/costs.js';
+import { JobService } from '../../src/core/job-service.js';
+import { describeBudgetRefusal, periods } from '../../src/core/spend.js';
+import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
+
+afterEach(() => useCostTable(defaultCosts));
+
+describe('costs', () => {
+  it('GIVEN no KIE_COSTS THEN each operation costs the documented default', () => {
+    expect(defaultCosts).toEqual({ separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12 });
+    expect(costOf({ kind: 'separate', mode: 'vocals' })).toBe(10);
+    expect(costOf({ kind: 'separate', mode: 'stems' })).toBe(50);
+    expect(costOf({ kind: 'separate', mode: 'single', stem: 'Piano' })).toBe(20);
+    expect(costOf({ kind: 'add_vocals', prompt: 'p', style: 's', title: 't' })).toBe(12);
+    expect(costOf({ kind: 'add_instrumental', tags: 't', title: 't' })).toBe(12);
+  });
+
+  it('GIVEN KIE_COSTS THEN it overrides only what it names; a bad entry stops start-up naming the variable, not echoing secrets', () => {
+    const loaded = loadConfig({ KIE_COSTS: 'split_stem=60, add_vocals=15' });
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(loaded.config.spend.costs).toEqual({ ...defaultCosts, split_stem: 60, add_vocals: 15 });
+    expect(loadConfig({ KIE_COSTS: 'stems=5' })).toEqual({ ok: false, message: 'Invalid configuration: KIE_COSTS stems is not one of separate_vocal, split_stem, split_stem_advanced, add_vocals, add_instrumental' });
+    expect(loadConfig({ KIE_COSTS: 'split_stem=lots' })).toEqual({ ok: false, message: 'Invalid configuration: KIE_COSTS "split_stem=lots" is not name=credits' });
+    expect(loadConfig({ BUDGET_USER_DAILY: '-5' }).ok).toBe(false);
+    const none = loadConfig({ KIE_COSTS: '', BUDGET_USER_DAILY: '', BUDGET_SERVER_MONTHLY: '', KIE_LOW_BALANCE: '' });
+    expect(none.ok && none.config.spend).toEqual({ costs: defaultCosts, budgetUserDaily: 0, budgetServerMonthly: 0, lowBalance: 0 });
+    expect(parseCosts('split_stem_advanced=0')).toEqual({ ok: true, table: { ...defaultCosts, split_stem_advanced: 0 } });
+  });
+
+  it('GIVEN the configured table THEN estimatedCost(kind, params) and a new job both use it', async () => {
+    const table = { ...defaultCosts, split_stem: 60 };
+    useCostTable(table);
+    expect(estimatedCost('separate', { kind: 'separate', mode: 'stems' })).toBe(60);
+    const store = new SqliteJobStore(':memory:');
+    await store.migrate();
+    const service = new JobService({ store, clock: { now: () => Date.UTC(2026, 11, 3, 12) }, maxInputBytes: 1e6, maxActivePerUser: 0, maxActivePerWorkspace: 0, costs: table, budgetUserDaily: 100 });
+    const origin = { platform: 'playground' as const, workspaceId: 'local', channelId: 'c', userId: 'u', userName: 'U' };
+    const input = { type: 'kie_track' as const, taskId: 't', audioId: 'a', name: 'Kie track' };
+    const r = await service.submit({ origin, input, params: { kind: 'separate', mode: 'stems' } });
+    expect(r.ok && r.job.cost).toBe(60);
+    const refused = await service.submit({ origin, input, params: { kind: 'separate', mode: 'stems' } });
+    expect(refused).toEqual({
+      ok: false,
+      code: 'USER_BUDGET',
+      message: 'This job would cost ≈ 60 credits, more than is left of your daily budget: 60 of 100 credits used today, 40 left. It resets at 00:00 UTC (in 12h 0m). Nothing was spent.',
+    });
+    await store.close();
+  });
+
+  it('GIVEN a time THEN the UTC day and month it falls in, and the monthly refusal names the next 1st', () => {
+    const now = Date.UTC(2026, 11, 31, 23, 59);
+    expect(periods(now)).toEqual({ dayStart: Date.UTC(2026, 11, 31), dayEnd: Date.UTC(2027, 0, 1), monthStart: Date.UTC(2026, 11, 1), monthEnd: Date.UTC(2027, 0, 1) });
+    expect(describeBudgetRefusal({ ok: false, code: 'SERVER_BUDGET', used: 990, limit: 1000 }, 50, now)).toBe(
+      'This job would cost ≈ 50 credits, more than is left of this server’s monthly budget: 990 of 1000 credits used this month, 10 left. It resets on 1 January at 00:00 UTC. Nothing was spent.',
+    );
+  });
+});
