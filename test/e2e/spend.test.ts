@@ -20,7 +20,7 @@ afterAll(async () => stack?.close());
 
 const song = (n: number) => ({ command: 'separate', url: `https://music.example.com/song-${n}.mp3`, mode: 'vocals' });
 const press = async (action: Record<string, unknown>) => {
-  const r = await request(`${stack.base}/playground/api/actions`, { method: 'POST', headers: { cookie: stack.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  const r = await request(`${stack.base}/playground/api/actions`, { method: 'POST', headers: { cookie: stack.cookie, origin: stack.base, 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
   return { status: r.statusCode, body: (await r.body.json()) as { message?: string } };
 };
 const credits = async () => {
