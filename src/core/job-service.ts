@@ -160,7 +160,20 @@ export class JobService implements JobsApi {
    * be that job's task (the job is past submission with another task, or was never submitted).
    */
   async adoptTask(job: Job, taskId: string, nextPollAt: number): Promise<Job | undefined> {
-    const r = await this.o.store.markSubmitted(job.id, taskId, this.o.clock.now(), nextPollAt);
+    // A task another job already owns is not this job's (a stranger's callback, or a replay with another id).
+    const owned = async () => {
+      const owner = await this.o.store.findByTaskId(taskId);
+      return owner !== undefined && owner.id !== job.id;
+    };
+    if (await owned()) return undefined;
+    let r: ApplyOutcome;
+    try {
+      r = await this.o.store.markSubmitted(job.id, taskId, this.o.clock.now(), nextPollAt);
+    } catch (err) {
+      // Another job recorded the same task between the check and the write: the store's unique task id refused it.
+      if (await owned()) return undefined;
+      throw err;
+    }
     if (r.applied) this.o.onWork?.();
     // Not applied but the same task: the submission's own answer was recorded a moment before.
     return r.job.taskId === taskId ? r.job : undefined;

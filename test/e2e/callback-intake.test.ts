@@ -108,6 +108,23 @@ describe('callback intake refuses bad input and changes nothing', () => {
     expect(trapHits).toBe(0);
   });
 
+  it('GIVEN a job with no recorded task WHEN a well-signed callback on its URL names a task another job owns THEN 409, and nothing changes', async () => {
+    // A job whose submission never recorded a task (stembot died in that round trip): its own callback may
+    // supply the task, but not one that is already another job's.
+    const token = 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+    const orphan = await stack.bot.store.createJob(
+      { id: 'orphanjob01', platform: 'playground', workspaceId: 'local', channelId: 'playground', userId: 'u-orphan', userName: 'Orphan', originMeta: {}, kind: 'separate', params: { kind: 'separate', mode: 'vocals' }, input: { type: 'url', url: 'https://music.example.com/o.mp3', name: 'o.mp3' }, inputName: 'o.mp3', callbackToken: token, createdAt: Date.now(), cost: 10 },
+      [],
+    );
+    const before = snapshot();
+    const ts = now();
+    const r = await post(`/callbacks/kie/${token}`, JSON.stringify(callbackFor(job.taskId!, { vocal_url: `http://${mirrorHost}/v.mp3`, instrumental_url: '' })), { 'x-webhook-timestamp': String(ts), 'x-webhook-signature': sign(job.taskId!, ts) });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toBe('task_mismatch');
+    expect(snapshot()).toEqual(before);
+    expect((await stack.bot.store.getJob(orphan.id))?.taskId).toBeNull();
+  });
+
   it('GIVEN a well-signed seed-shaped callback WHEN posted twice THEN it is applied once and delivered once', async () => {
     const body = good();
     const first = await post(path(), body, signed());
