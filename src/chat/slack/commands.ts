@@ -2,7 +2,7 @@
 // a modal opens. Every command is acknowledged first: Slack allows 3 s. `/jobs` and `/job <id>` answer privately.
 // https://docs.slack.dev/interactivity/implementing-slash-commands
 import type { App, SlashCommand } from '@slack/bolt';
-import type { JobKind } from '../../core/types.js';
+import type { StartKind as JobKind } from '../../core/types.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { jobDetail, jobsList } from './jobs-view.js';

@@ -3,7 +3,7 @@
 // downloads with that header (size-capped, streamed) and re-hosts through Kie's File Upload API under a unique
 // name. https://docs.slack.dev/messaging/working-with-files#authenticating
 import { describeFailure } from '../../core/messages.js';
-import type { AudioInput, JobKind } from '../../core/types.js';
+import type { AudioInput, StartKind as JobKind } from '../../core/types.js';
 import type { Built, RawOptions } from './options.js';
 import { nameFromUrl } from '../../core/input-name.js';
 
