@@ -173,12 +173,15 @@ export interface LocalFile {
 
 /** A follow-up button: what it does is encoded so it still works after a restart. */
 export interface Action {
-  id: 'separate_track' | 'split_stems' | 'redeliver';
+  id: 'separate_track' | 'split_stems' | 'redeliver' | 'midi' | 'wav';
   label: string;
   jobId: string;
   /** For `separate_track`: the Kie track to separate. */
   taskId?: string;
+  /** For `separate_track` and `wav`: the Kie track; for `midi`: one separated stem (absent = all of it). */
   audioId?: string;
+  /** For `wav`: the take's 1-based number within the job. */
+  take?: number;
 }
 
 export interface OutgoingMessage {

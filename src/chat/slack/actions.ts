@@ -3,6 +3,7 @@
 // (from `/job`). Each button's value names the job, its requester and the Kie track, so it works after a restart.
 // Only the requester may press. https://docs.slack.dev/interactivity/handling-user-interaction#payloads
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { startFollowUp } from '../../core/follow-ups.js';
 import type { AudioInput, Command, Job } from '../../core/types.js';
 import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
@@ -44,9 +45,15 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
       const r = await deps.service.redeliver(pressed.value.j, b.user.id);
       return reply(r.ok ? 'Delivering the files again in the job’s thread.' : r.message);
     }
+    const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
+    if (pressed.id === 'midi' || pressed.id === 'wav') {
+      // MIDI of the separation / WAV of a take (src/core/follow-ups.ts): a job of its own, with its own thread.
+      const origin = originOf({ teamId: b.team?.id ?? user.team_id, channelId, userId: user.id, userName: user.username ?? user.name });
+      const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: pressed.value.j } : { kind: 'wav', jobId: pressed.value.j, take: pressed.value.n ?? 1 }, origin);
+      return reply(r.ok ? `Started job \`${r.job.id}\` — ${pressed.id === 'midi' ? 'MIDI' : 'WAV'} of “${r.job.inputName}”. Its status message is in this channel; the file${pressed.id === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+    }
     const input = await inputFor(deps, pressed.id, pressed.value, reply);
     if (!input) return;
-    const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
     const command: Command = {
       origin: originOf({ teamId: b.team?.id ?? user.team_id, channelId, userId: user.id, userName: user.username ?? user.name }),
       input,

@@ -41,12 +41,14 @@ export interface ButtonValue {
   /** Kie task id and audio id (separate_track) */
   t?: string;
   a?: string;
+  /** take number (wav) */
+  n?: number;
 }
 
 export const actionPrefix = 'stembot:';
 
 export function button(action: Action, job: Pick<Job, 'userId'>, index: number): Block {
-  const value: ButtonValue = { j: action.jobId, u: job.userId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}) };
+  const value: ButtonValue = { j: action.jobId, u: job.userId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}), ...(action.take ? { n: action.take } : {}) };
   return {
     type: 'button',
     // action_id must be unique within the message: two "Separate stems (take n)" buttons differ by index.
@@ -62,12 +64,12 @@ export function actionsBlock(actions: Action[], job: Pick<Job, 'userId'>): Block
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
-  const m = /^stembot:(separate_track|split_stems|redeliver):\d+$/.exec(actionId);
+  const m = /^stembot:(separate_track|split_stems|redeliver|midi|wav):\d+$/.exec(actionId);
   if (!m || !value) return null;
   try {
     const v = JSON.parse(value) as Partial<ButtonValue>;
     if (typeof v.j !== 'string' || typeof v.u !== 'string') return null;
-    return { id: m[1] as Action['id'], value: { j: v.j, u: v.u, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}) } };
+    return { id: m[1] as Action['id'], value: { j: v.j, u: v.u, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}), ...(typeof v.n === 'number' ? { n: v.n } : {}) } };
   } catch {
     return null;
   }
