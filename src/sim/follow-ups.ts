@@ -69,7 +69,7 @@ function rng(seed: number): () => number {
 /**
  * The notes Kie would find: one instrument per separated track (or only the chosen one), each a short figure.
  * Derived from the parent task's id and the stem keys only, so the same request always gives the same notes.
- * Times are whole milliseconds (exact in a MIDI file at 120 bpm / 480 ppq: 0.96 ticks per ms, rounded).
+ * Times are whole milliseconds: at 120 bpm / 480 ppq a millisecond is 0.96 ticks, so a file keeps them within a tick.
  */
 export function simMidiFor(parent: SimTask, stem: SimFile | undefined, empty: boolean): SimMidi {
   if (empty) return { instruments: [] };
@@ -83,9 +83,11 @@ export function simMidiFor(parent: SimTask, stem: SimFile | undefined, empty: bo
       const notes: SimNote[] = [];
       let t = Math.floor(next() * 500);
       for (let i = 0; i < count; i++) {
-        const len = 100 + Math.floor(next() * 500);
+        // A monophonic line: each note ends before the next begins, so every note-off pairs with its note-on.
+        const step = 125 + Math.floor(next() * 375);
+        const len = 60 + Math.floor(next() * (step - 70));
         notes.push({ pitch: lo + Math.floor(next() * range), start: t / 1000, end: (t + len) / 1000, velocity: Math.round((0.4 + next() * 0.6) * 100) / 100 });
-        t += 125 + Math.floor(next() * 375);
+        t += step;
       }
       return { name: instrumentNames[f.key] ?? f.label, notes };
     }),
