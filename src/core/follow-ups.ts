@@ -20,15 +20,13 @@ export function followUpCommand(parent: Job | undefined, req: FollowUpRequest, o
   if (parent.state !== 'complete' || !parent.taskId) return { ok: false, message: 'This job has not finished yet; ask again once its files have arrived.' };
   if (req.kind === 'midi') {
     if (parent.kind !== 'separate') return { ok: false, message: 'MIDI comes from a stem separation. Use it on a `/separate` job.' };
-    let stem: { audioId: string; label: string } | undefined;
+    let stem: { audioId: string; label: string; key: string } | undefined;
     if (req.stem?.trim()) {
       const want = req.stem.trim().toLowerCase();
-      const file = parent.files.find((f) => f.audioId && (f.audioId.toLowerCase() === want || f.key === want || f.label.toLowerCase() === want));
-      if (!file) {
-        const known = parent.files.filter((f) => f.audioId).map((f) => f.label);
-        return { ok: false, message: known.length ? `That job has no stem “${req.stem.trim().slice(0, 40)}”. Its stems: ${known.join(', ')}.` : 'Kie did not say which track is which for this separation, so only the MIDI of all of it can be made (leave out the stem).' };
-      }
-      stem = { audioId: file.audioId!, label: file.label };
+      const file = parent.files.find((f) => f.audioId?.toLowerCase() === want || f.key === want || f.label.toLowerCase() === want);
+      if (!file) return { ok: false, message: `That job has no stem “${req.stem.trim().slice(0, 40)}”. Its stems: ${parent.files.map((f) => f.label).join(', ')}.` };
+      // Kie's id of the track when known; otherwise the submit step looks it up by key (src/delivery/steps.ts).
+      stem = { audioId: file.audioId ?? '', label: file.label, key: file.key };
     }
     const title = songName(parent);
     return {
@@ -36,7 +34,7 @@ export function followUpCommand(parent: Job | undefined, req: FollowUpRequest, o
       command: {
         origin,
         input: { type: 'kie_track', taskId: parent.taskId, audioId: stem?.audioId ?? '', name: stem ? `${title} (${stem.label})` : title },
-        params: { kind: 'midi', parentJobId: parent.id, title, ...(stem ? { audioId: stem.audioId, stemLabel: stem.label } : {}) },
+        params: { kind: 'midi', parentJobId: parent.id, title, ...(stem ? { ...(stem.audioId ? { audioId: stem.audioId } : {}), stemLabel: stem.label, stemKey: stem.key } : {}) },
       },
     };
   }

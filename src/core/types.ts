@@ -64,6 +64,9 @@ export interface MidiParams {
   audioId?: string;
   /** Its label ("Bass"), when one track was chosen. */
   stemLabel?: string;
+  /** Its key in the parent's files ("bass"): when the parent never learnt Kie's track ids (a callback does not
+   *  carry them), the submit step reads them from the separation's record-info. */
+  stemKey?: string;
 }
 export interface WavParams {
   kind: 'wav';

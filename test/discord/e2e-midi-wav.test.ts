@@ -99,6 +99,19 @@ describe('MIDI of a separation', () => {
     const instruments = (s.sim.control.task(whole.taskId!)!.record as any).midiData.instruments;
     expect(instruments.map((i: any) => i.name)).toContain('Drums');
     expectMidiMatches(m!.files[0]!.bytes, instruments);
+
+    // The stem menu: /midi's `stem` option offers the separated tracks.
+    const menu = await s.send(slashCommand('midi', { id: stems.id, stem: 'dru' }, alice, s.place(), 'stem'));
+    expect(menu.body).toEqual({ type: 8, data: { choices: [{ name: 'Drums', value: 'drums' }] } });
+    const one = await followUpDone(startedJobId({ content: await command('midi', { id: stems.id, stem: 'drums' }) }));
+    const task = s.sim.control.task(one.taskId!)!;
+    // The separation finished by callback (no track ids), so stembot read Kie's originData id before submitting.
+    expect(task.params).toMatchObject({ taskId: stems.taskId, audioId: `${stems.taskId}-drums` });
+    const [d] = await resultsOf(one.id);
+    expect(d!.files.map((f) => f.filename)).toEqual(['Night Drive - Drums MIDI.mid', 'Night Drive - Drums MIDI piano roll.png']);
+    const drums = (task.record as any).midiData.instruments;
+    expect(drums.map((i: any) => i.name)).toEqual(['Drums']);
+    expectMidiMatches(d!.files[0]!.bytes, drums);
   });
 });
 

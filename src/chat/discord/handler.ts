@@ -199,9 +199,9 @@ export class InteractionHandler {
       const job = await this.o.service.get(String(i.options.id ?? '').trim());
       if (!job || job.platform !== 'discord' || job.userId !== i.user.id || job.kind !== 'separate') return [];
       return job.files
-        .filter((f) => f.audioId && (!typed || f.label.toLowerCase().includes(typed)))
+        .filter((f) => !typed || f.label.toLowerCase().includes(typed))
         .slice(0, d.maxChoices)
-        .map((f) => ({ name: clip(f.label, 100), value: f.audioId!.slice(0, 100) }));
+        .map((f) => ({ name: clip(f.label, 100), value: f.key.slice(0, 100) }));
     }
     if ((i.command === 'job' || i.command === 'midi' || i.command === 'wav') && i.focused.name === 'id') {
       const jobs = await this.o.service.listForUser('discord', i.user.id, d.maxChoices);
