@@ -128,7 +128,9 @@ export const pageScript = String.raw`(function () {
         h('span', { class: 'file-name', text: f.name }), h('span', { class: 'file-size', text: formatBytes(f.bytes) }),
         href ? h('a', { href: href, download: f.name, text: 'Download' }) : null
       ]),
-      href && /^audio\//.test(f.mimeType) ? h('audio', { controls: true, preload: 'metadata', src: href }) : null
+      href && /^audio\/(?!midi)/.test(f.mimeType) ? h('audio', { controls: true, preload: 'metadata', src: href }) : null,
+      // The MIDI's piano roll: the same picture the chat platforms get.
+      href && /^image\/png$/.test(f.mimeType) ? h('img', { class: 'roll', src: href, alt: f.name, loading: 'lazy' }) : null
     ]);
   }
   function linkItem(l) {
