@@ -63,3 +63,34 @@ describe('Slack: generated take → WAV', () => {
     expect(new Set(everywhere.map((f) => f.id)).size).toBe(1);
   });
 });
+
+describe('Slack /midi and /wav', () => {
+  it('GIVEN a finished separation WHEN /midi <id> Vocals THEN the MIDI of that stem alone arrives; a bad line gets the usage', async () => {
+    const sep = (await stack.bot.service.listForUser('slack', alice.id, 20)).find((j) => j.kind === 'separate' && j.state === 'complete')!;
+    const usage = await stack.send(slashCommand({ command: '/midi', text: 'not an id!', channelId: CHANNEL, responseUrl: stack.slack.responseUrl() }));
+    expect(usage.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^\*Usage\*: `\/midi <job id>`/) });
+    const responseUrl = stack.slack.responseUrl();
+    await stack.send(slashCommand({ command: '/midi', text: `${sep.id} Vocals`, channelId: CHANNEL, responseUrl }));
+    const answer = String((await waitFor('private answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)))).body.text);
+    const jobId = /Started job `([0-9a-z]+)`/.exec(answer)![1]!;
+    const job = await waitFor('delivered', async () => {
+      const j = await stack.bot.store.getJob(jobId);
+      return j && j.delivered.length > 0 ? j : undefined;
+    });
+    const task = stack.sim.control.task(job.taskId!)!;
+    expect((task.record as any).midiData.instruments.map((i: any) => i.name)).toEqual(['Lead 6 (voice)']);
+    const files = await waitFor('files', () => (filesUnder(job.statusMessageId!).length === 2 ? filesUnder(job.statusMessageId!) : undefined));
+    expect(files[0]!.name).toBe('River Song - Vocals MIDI.mid');
+    expectMidiMatches(files[0]!.bytes!, (task.record as any).midiData.instruments);
+  });
+
+  it('GIVEN /wav <id> 3 on a job with two takes THEN a private refusal and no Kie task', async () => {
+    const gen = (await stack.bot.service.listForUser('slack', alice.id, 20)).find((j) => j.kind === 'add_instrumental')!;
+    const tasks = stack.sim.control.tasks().length;
+    const responseUrl = stack.slack.responseUrl();
+    await stack.send(slashCommand({ command: '/wav', text: `${gen.id} 3`, channelId: CHANNEL, responseUrl }));
+    const answer = await waitFor('private answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)));
+    expect(answer.body.text).toBe('That job has no take 3; it has 2.');
+    expect(stack.sim.control.tasks()).toHaveLength(tasks);
+  });
+});

@@ -7,6 +7,7 @@ import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { jobDetail, jobsList } from './jobs-view.js';
 import { buildModal, type ModalMeta } from './modals.js';
+import { registerFollowUpCommands } from './follow-up-commands.js';
 import { commandKinds } from './options.js';
 import { commandFromLine, usage } from './parse-line.js';
 import { replyTo, type Reply } from './reply.js';
@@ -61,4 +62,6 @@ export function registerCommands(bolt: App, deps: SlackDeps): void {
     const { text, blocks } = jobDetail(job, deps.clock.now(), command.user_id, command.team_domain);
     await reply(text, blocks);
   });
+
+  registerFollowUpCommands(bolt, deps);
 }
