@@ -182,6 +182,8 @@ export interface Action {
   audioId?: string;
   /** For `wav`: the take's 1-based number within the job. */
   take?: number;
+  /** For `midi`: the separated tracks, offered as a menu where the platform has one (one stem's MIDI). */
+  stems?: { key: string; label: string }[];
 }
 
 export interface OutgoingMessage {

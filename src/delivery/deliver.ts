@@ -52,7 +52,7 @@ function followUps(job: Job): Action[] {
     ];
   }
   // MIDI of the separation (docs/kie-midi-wav.md): one button; one stem's MIDI is `/midi` with a stem.
-  const midi: Action = { id: 'midi', label: 'MIDI', jobId: job.id };
+  const midi: Action = { id: 'midi', label: 'MIDI', jobId: job.id, ...(job.files.length > 1 ? { stems: job.files.map((f) => ({ key: f.key, label: f.label })) } : {}) };
   return job.params.kind === 'separate' && job.params.mode === 'vocals' ? [{ id: 'split_stems', label: 'Split into 12 stems', jobId: job.id }, midi] : [midi];
 }
 

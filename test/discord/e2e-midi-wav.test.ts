@@ -147,6 +147,17 @@ describe('WAV of a generated take', () => {
     expect((await resultsOf(wav.id))[0]!.content).toBe('**River Song** — 1 WAV file for alice');
   });
 
+  it('GIVEN a WAV larger than the server lets a bot attach THEN it arrives as a link, with the reason', async () => {
+    const gen = (await s.jobs()).find((j) => j.kind === 'add_vocals')!;
+    s.sim.control.scriptNext('big-stems'); // a 30 MiB WAV: WAV is 5–10× an MP3
+    const wav = await followUpDone(startedJobId({ content: await command('wav', { id: gen.id }) }));
+    expect(wav.delivered).toEqual([expect.objectContaining({ key: 'wav', name: 'River Song - Take 1.wav', as: 'link' })]);
+    const [m] = await resultsOf(wav.id);
+    expect(m!.files).toEqual([]);
+    expect(m!.content).toMatch(/^Too large to attach here \(limit \d+(\.\d+)? MiB\) — download it from Kie; links last about 14 days:/);
+    expect(buttonsOf(m!)).toEqual([expect.objectContaining({ style: 5, label: 'River Song - Take 1.wav', url: s.sim.control.task(wav.taskId!)!.files[0]!.url })]);
+  });
+
   it('GIVEN /wav with a take that does not exist THEN a private refusal and no job', async () => {
     const gen = (await s.jobs()).find((j) => j.kind === 'add_vocals')!;
     const before = (await s.jobs()).length;

@@ -38,8 +38,9 @@ describe('song → stems → MIDI on the playground', () => {
   it('GIVEN the stems THEN their message offers MIDI; pressing it gives a .mid and the same piano roll, through a signed callback', async () => {
     const [m] = await stack.thread(parent.id);
     const action = m!.actions.find((a) => a.id === 'midi');
-    expect(action).toEqual({ id: 'midi', label: 'MIDI', jobId: parent.id });
-    const r = await press(action!);
+    // With the stems as a menu: the page shows a select beside the button.
+    expect(action).toEqual({ id: 'midi', label: 'MIDI', jobId: parent.id, stems: [{ key: 'vocal', label: 'Vocals' }, { key: 'instrumental', label: 'Instrumental' }] });
+    const r = await press({ id: 'midi', label: 'MIDI', jobId: parent.id });
     expect(r.status).toBe(202);
     const midi = await finished(r.body.jobId!);
     expect(midi).toMatchObject({ kind: 'midi', state: 'complete' });

@@ -102,6 +102,7 @@ code { font-family: var(--mono); font-size: .88em; background: var(--panel-2); b
 .links { margin-top: 6px; display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 14px; }
 .links a { overflow-wrap: anywhere; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+.action-group { display: inline-flex; gap: 4px; align-items: center; }
 .btn { border: 1px solid var(--line); background: var(--panel); border-radius: 8px; padding: 5px 12px; cursor: pointer; font-size: 13.5px; }
 .btn:hover { border-color: var(--accent); color: var(--accent); }
 .btn:disabled { opacity: .55; cursor: progress; }
