@@ -1,7 +1,7 @@
 // MIDI of a separation and WAV of a generated take from Slack's result buttons, end to end against the
 // simulator; asserted on the files that reached the fake Slack (read back with a different MIDI parser).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alice, bob, buttonPress, slashCommand } from '../fakes/slack-requests.js';
+import { alice, bob, buttonPress, interactive, slashCommand, team } from '../fakes/slack-requests.js';
 import { expectMidiMatches, pngSize } from '../support/midi-check.js';
 import { CHANNEL, download, sha256, startStack, waitFor, type Stack } from './harness.js';
 
@@ -19,7 +19,7 @@ const filesUnder = (ts: string) => stack.slack.thread(CHANNEL, ts).flatMap((m) =
 
 async function finished(command: string, text: string, cardText: string) {
   await stack.send(slashCommand({ command, text, channelId: CHANNEL, responseUrl: stack.slack.responseUrl() }));
-  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL).find((m) => m.text.includes(cardText)));
+  const card = await waitFor('status card', () => stack.slack.channelMessages(CHANNEL).find((m) => m.text.includes(cardText) || JSON.stringify(m.blocks ?? []).includes(cardText)));
   const withButtons = await waitFor('result buttons', () => stack.slack.thread(CHANNEL, card.ts).find((m) => buttonsOf(m).length > 0));
   return { card, withButtons };
 }
@@ -92,5 +92,44 @@ describe('Slack /midi and /wav', () => {
     const answer = await waitFor('private answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)));
     expect(answer.body.text).toBe('That job has no take 3; it has 2.');
     expect(stack.sim.control.tasks()).toHaveLength(tasks);
+  });
+});
+
+describe('Slack: the stem menu', () => {
+  it('GIVEN a finished separation THEN a menu of its stems sits beside "MIDI"; choosing Instrumental makes the MIDI of that stem', async () => {
+    const at = await finished('/separate', 'https://music.example/Menu%20Song.mp3', 'Menu Song.mp3');
+    const actions = (at.withButtons.blocks ?? []).find((b) => b.type === 'actions')!.elements as Record<string, any>[];
+    const menu = actions.find((e) => e.type === 'static_select')!;
+    expect(menu.options.map((o: any) => o.text.text)).toEqual(['Vocals', 'Instrumental']);
+    const choose = (user: { id: string; name: string }, responseUrl: string) =>
+      stack.send(
+        interactive({
+          type: 'block_actions',
+          team,
+          user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
+          api_app_id: 'A0STEMBOT',
+          token: 'legacy-verification-token',
+          trigger_id: `${Date.now()}.${user.id}`,
+          container: { type: 'message', message_ts: at.withButtons.ts, channel_id: CHANNEL, is_ephemeral: false, thread_ts: at.card.ts },
+          channel: { id: CHANNEL, name: 'music' },
+          response_url: responseUrl,
+          actions: [{ type: 'static_select', action_id: menu.action_id, block_id: 'b', selected_option: menu.options[1], action_ts: `${Date.now() / 1000}` }],
+        }),
+      );
+    const refused = stack.slack.responseUrl();
+    await choose(bob, refused);
+    expect(String((await waitFor('refusal', () => stack.slack.responses.find((r) => refused.endsWith(`/${r.id}`)))).body.text)).toContain(`Only <@${alice.id}>`);
+    const responseUrl = stack.slack.responseUrl();
+    await choose(alice, responseUrl);
+    const answer = String((await waitFor('answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)))).body.text);
+    const jobId = /Started job `([0-9a-z]+)`/.exec(answer)![1]!;
+    const job = await waitFor('delivered', async () => {
+      const j = await stack.bot.store.getJob(jobId);
+      return j && j.delivered.length > 0 ? j : undefined;
+    });
+    const task = stack.sim.control.task(job.taskId!)!;
+    expect((task.record as any).midiData.instruments.map((i: any) => i.name)).toEqual(['Acoustic Grand Piano']);
+    const files = await waitFor('files', () => (filesUnder(job.statusMessageId!).length === 2 ? filesUnder(job.statusMessageId!) : undefined));
+    expect(files[0]!.name).toBe('Menu Song - Instrumental MIDI.mid');
   });
 });

@@ -11,6 +11,8 @@ const fields = z
     command: z.enum(['midi', 'wav']),
     id: z.preprocess(blank, z.string({ error: 'id (the job id) is required' }).max(40)),
     stem: z.preprocess(blank, z.string().max(200).optional()),
+    /** The composer's name for `stem` (its /separate form has a `stem` field of its own). */
+    midi_stem: z.preprocess(blank, z.string().max(200).optional()),
     take: z.preprocess(blank, z.coerce.number({ error: 'take must be a whole number from 1' }).int().min(1).max(10).optional()),
   })
   .strict();
@@ -21,11 +23,12 @@ export async function followUpFromFields(raw: Record<string, unknown>, jobs: Job
   const parsed = fields.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const message = issue?.code === 'unrecognized_keys' ? `/midi and /wav take only id, stem (midi) and take (wav).` : (issue?.message ?? 'Some options are missing or not valid.');
+    const message = issue?.code === 'unrecognized_keys' ? `/midi and /wav take only id, stem or midi_stem (midi) and take (wav).` : (issue?.message ?? 'Some options are missing or not valid.');
     return { status: 400, body: { code: 'INPUT_INVALID', message } };
   }
   const f = parsed.data;
-  const r = await startFollowUp(jobs, f.command === 'midi' ? { kind: 'midi', jobId: f.id, ...(f.stem ? { stem: f.stem } : {}) } : { kind: 'wav', jobId: f.id, take: f.take ?? 1 }, origin);
+  const stem = f.stem ?? f.midi_stem;
+  const r = await startFollowUp(jobs, f.command === 'midi' ? { kind: 'midi', jobId: f.id, ...(stem ? { stem } : {}) } : { kind: 'wav', jobId: f.id, take: f.take ?? 1 }, origin);
   if (r.ok) return { status: 202, body: { jobId: r.job.id } };
   return { status: r.code === 'USER_CAP' || r.code === 'WORKSPACE_CAP' || r.code === 'KIE_RATE_LIMITED' ? 429 : 400, body: { code: r.code ?? 'INPUT_INVALID', message: r.message } };
 }

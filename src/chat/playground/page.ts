@@ -61,7 +61,7 @@ export const pageHtml = `<!doctype html>
 
     <div class="grid" data-for="midi wav">
       ${field('id', 'the finished job: a separation (/midi) or a generated song (/wav)', '<input name="id" maxlength="40" placeholder="job id" autocomplete="off">')}
-      ${field('stem', 'optional: only this stem, e.g. Bass', '<input name="stem" maxlength="100" placeholder="all stems">', 'data-for="midi"')}
+      ${field('midi_stem', 'optional: only this stem, e.g. Bass', '<input name="midi_stem" maxlength="100" placeholder="all stems">', 'data-for="midi"')}
       ${field('take', 'which take', '<input name="take" type="number" min="1" max="10" step="1" value="1">', 'data-for="wav"')}
     </div>
 

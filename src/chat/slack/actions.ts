@@ -9,6 +9,7 @@ import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { replyTo, type Reply } from './reply.js';
+import { registerStemMenu } from './stem-menu.js';
 
 function trackName(job: Job | undefined, audioId: string): string {
   if (!job || job.params.kind === 'separate') return `Kie track ${audioId.slice(0, 8)}`;
@@ -61,4 +62,5 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     };
     await startJob(deps, command, reply, b.response_url);
   });
+  registerStemMenu(bolt, deps);
 }

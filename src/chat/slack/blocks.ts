@@ -2,6 +2,7 @@
 // with follow-up buttons. https://docs.slack.dev/reference/block-kit/blocks
 import type { KnownBlock } from '@slack/web-api';
 import type { Action, StatusView } from '../../core/ports.js';
+import { stemMenu } from './stem-menu.js';
 import type { Job } from '../../core/types.js';
 import { escapeText, truncate } from './format.js';
 
@@ -60,7 +61,8 @@ export function button(action: Action, job: Pick<Job, 'userId'>, index: number):
 }
 
 export function actionsBlock(actions: Action[], job: Pick<Job, 'userId'>): Block {
-  return { type: 'actions', elements: actions.slice(0, 25).map((a, i) => button(a, job, i)) };
+  // A MIDI button brings its stem menu (stem-menu.ts); Slack allows 25 elements per actions block.
+  return { type: 'actions', elements: actions.flatMap((a, i) => [button(a, job, i), ...stemMenu(a, job, i)]).slice(0, 25) };
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
