@@ -115,6 +115,26 @@ describe('MIDI of a separation', () => {
   });
 });
 
+describe('when the callback is lost', () => {
+  it('GIVEN MIDI and WAV callbacks that never arrive THEN polling record-info (both WAV spellings) finishes the jobs all the same', async () => {
+    const sep = (await s.jobs()).find((j) => j.kind === 'separate' && j.state === 'complete')!;
+    s.sim.control.scriptNext('lost-callback');
+    const midi = await followUpDone(startedJobId({ content: await command('midi', { id: sep.id }) }));
+    expect(midi).toMatchObject({ state: 'complete', lastCallbackAt: null });
+    const [m] = await resultsOf(midi.id);
+    expectMidiMatches(m!.files[0]!.bytes, (s.sim.control.task(midi.taskId!)!.record as any).midiData.instruments);
+
+    const gen = await delivered(s, startedJobId({ content: await command('add-vocals', { prompt: 'rivers', style: 'Folk', title: 'Lost Song', url: 'https://example.com/beds/lost.mp3' }) }));
+    for (const spelling of ['kie', 'sibling'] as const) {
+      s.sim.control.scriptNext({ name: `lost-${spelling}`, steps: [{ stage: 'complete', afterMs: 4_000, lost: true }], followUpSpelling: spelling });
+      const wav = await followUpDone(startedJobId({ content: await command('wav', { id: gen.id }) }));
+      const record = s.sim.control.task(wav.taskId!)!.record as any;
+      expect(spelling === 'kie' ? record.response.audioWavUrl : record.response.audio_wav_url).toBe(wav.files[0]!.url);
+      expect(wav).toMatchObject({ state: 'complete', lastCallbackAt: null, delivered: [expect.objectContaining({ name: 'Lost Song - Take 1.wav' })] });
+    }
+  });
+});
+
 describe('empty MIDI', () => {
   it('GIVEN Kie finds no notes THEN the thread says so plainly and no file is sent', async () => {
     const parent = await separation('Quiet Song', 'vocals');
