@@ -10,6 +10,7 @@ import { generatedTracks, makeFile, stemFiles, type ResultInput } from './result
 import { resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
 import { TaskStore, type SimFile, type SimTask } from './tasks.js';
 import { simMidiFor } from './follow-ups.js';
+import { seedFrom } from './wav.js';
 import { buildTimeline, playTimeline } from './timeline.js';
 import { UploadStore } from './uploads.js';
 
@@ -115,8 +116,11 @@ export class SimCore {
     const id = randomBytes(16).toString('hex');
     const input: ResultInput = { id, kind: req.kind, params: req.params, baseUrl: req.baseUrl, createdAt: now, scenario, settings: this.settings };
     const tracks = family === 'generation' ? generatedTracks(input) : [];
-    // A WAV is a real WAV file of the take; MIDI is notes derived from the parent separation.
-    const wav = family === 'wav' ? [makeFile(input, 'wav', 'WAV', req.parent?.tracks.find((t) => t.id === req.params.audioId)?.file.freqHz ?? 440, this.settings.trackDurationSec, 'complete')] : [];
+    // A WAV is a real WAV file of the take, detuned by a hair per task so no two conversions share their bytes
+    // (tests count a file's arrivals by its sha256); MIDI is notes derived from the parent separation.
+    const takeHz = req.parent?.tracks.find((t) => t.id === req.params.audioId)?.file.freqHz ?? 440;
+    const wavHz = Math.round(takeHz * (1 + (seedFrom(id, 'wav') % 1000) / 50_000) * 100) / 100;
+    const wav = family === 'wav' ? [makeFile(input, 'wav', 'WAV', wavHz, this.settings.trackDurationSec, 'complete')] : [];
     return {
       id,
       kind: req.kind,

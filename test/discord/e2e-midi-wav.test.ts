@@ -91,6 +91,28 @@ describe('MIDI of a separation', () => {
     expect(s.discord.violations).toEqual([]);
   });
 
+  it('GIVEN the stems THEN a menu of them sits under the buttons; choosing Instrumental makes the MIDI of that stem alone', async () => {
+    const [m] = threadMessages(parent.id);
+    const select = m!.components.flatMap((r: any) => r.components).find((c: any) => c.type === 3);
+    expect(select).toMatchObject({ custom_id: `sb1:mids:${parent.id}`, options: [{ label: 'Vocals', value: 'vocal' }, { label: 'Instrumental', value: 'instrumental' }] });
+    const choose = (who: Person) => {
+      const i = buttonPress(select.custom_id, who, s.place({ channelId: m!.channelId, channelType: 11, parentId: s.channel.id }));
+      return { ...i, data: { custom_id: select.custom_id, component_type: 3, values: ['instrumental'] } };
+    };
+    const refused = choose(bob);
+    await s.send(refused);
+    expect(await waitFor('refusal', () => s.discord.privateReply(refused.token)?.content)).toMatch(/^Only <@/);
+    const chosen = choose(alice);
+    await s.send(chosen);
+    const one = await followUpDone(startedJobId({ content: await waitFor('answer', () => s.discord.privateReply(chosen.token)?.content) }));
+    const task = s.sim.control.task(one.taskId!)!;
+    expect(task.params).toMatchObject({ taskId: parent.taskId, audioId: `${parent.taskId}-instrumental` });
+    const [d] = await resultsOf(one.id);
+    expect(d!.files.map((f) => f.filename)).toEqual(['River Song - Instrumental MIDI.mid', 'River Song - Instrumental MIDI piano roll.png']);
+    expectMidiMatches(d!.files[0]!.bytes, (task.record as any).midiData.instruments);
+    expect(s.discord.violations).toEqual([]);
+  });
+
   it('GIVEN a 12-stem separation THEN drums land on channel 10 with the notes Kie gave, and /midi with a stem makes the MIDI of that stem alone', async () => {
     const stems = await separation('Night Drive', 'stems');
     const answer = await command('midi', { id: stems.id });

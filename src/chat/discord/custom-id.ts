@@ -14,6 +14,8 @@ export type ButtonAction =
   | { id: 'split_stems'; jobId: string }
   | { id: 'redeliver'; jobId: string }
   | { id: 'midi'; jobId: string }
+  /** The stem menu (stem-select.ts): the intake appends the chosen stem's key to the select's custom_id. */
+  | { id: 'midi_stem'; jobId: string; stem: string }
   | { id: 'wav'; jobId: string; take: number };
 
 /** The custom_id of an Action; null when it cannot be encoded (the caller leaves the button out). */
@@ -37,6 +39,7 @@ export function decodeAction(customId: string): ButtonAction | null {
   if (verb === 'split' && extra === undefined) return { id: 'split_stems', jobId };
   if (verb === 'rd' && extra === undefined) return { id: 'redeliver', jobId };
   if (verb === 'midi' && extra === undefined) return { id: 'midi', jobId };
+  if (verb === 'mids' && extra && safe.test(extra)) return { id: 'midi_stem', jobId, stem: extra };
   if (verb === 'wav' && extra && /^\d{1,2}$/.test(extra) && Number(extra) > 0) return { id: 'wav', jobId, take: Number(extra) };
   if (verb === 'sep' && extra && safe.test(extra)) return { id: 'separate_track', jobId, audioId: extra };
   if (verb === 'sepi' && extra && /^\d{1,3}$/.test(extra)) return { id: 'separate_track', jobId, index: Number(extra) };

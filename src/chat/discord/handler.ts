@@ -156,6 +156,7 @@ export class InteractionHandler {
     // MIDI / WAV: the press was allowed above (requester or moderator), the new job is the presser's.
     if (action.id === 'midi') return this.followUpJob(i, { kind: 'midi', jobId: job.id }, true);
     if (action.id === 'wav') return this.followUpJob(i, { kind: 'wav', jobId: job.id, take: action.take }, true);
+    if (action.id === 'midi_stem') return this.followUpJob(i, { kind: 'midi', jobId: job.id, stem: action.stem }, true);
     const command = this.followUp(i, job, action);
     return 'message' in command ? command.message : this.submit(command);
   }
