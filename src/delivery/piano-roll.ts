@@ -61,9 +61,10 @@ export function pianoRollPng(data: MidiData, title: string): Buffer {
   const left = MARGIN;
   const right = ROLL_WIDTH - MARGIN;
   const notes = data.instruments.flatMap((inst, i) => inst.notes.map((n) => ({ ...n, colour: PALETTE[i % PALETTE.length]! })));
-  const lo = notes.length ? Math.min(...notes.map((n) => n.pitch)) : 48;
-  const hi = Math.max(lo + 12, notes.length ? Math.max(...notes.map((n) => n.pitch)) : 60);
-  const span = Math.max(0.001, notes.length ? Math.max(...notes.map((n) => n.end)) : 1);
+  // Loops, not Math.min(...spread): a long record-info answer may hold more notes than a call takes arguments.
+  const lo = notes.length ? notes.reduce((m, n) => Math.min(m, n.pitch), 127) : 48;
+  const hi = Math.max(lo + 12, notes.length ? notes.reduce((m, n) => Math.max(m, n.pitch), 0) : 60);
+  const span = Math.max(0.001, notes.length ? notes.reduce((m, n) => Math.max(m, n.end), 0) : 1);
   const rowH = (bottom - top) / (hi - lo + 1);
   for (let p = lo; p <= hi; p++) if (p % 12 === 0) rect(left, bottom - (p - lo + 1) * rowH, right, bottom - (p - lo + 1) * rowH + 1, GRID); // every C
   for (let s = 0; s <= span; s += span > 60 ? 10 : span > 12 ? 5 : 1) rect(left + (s / span) * (right - left), top, left + (s / span) * (right - left) + 1, bottom, GRID);
