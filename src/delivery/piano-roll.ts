@@ -67,7 +67,8 @@ export function pianoRollPng(data: MidiData, title: string): Buffer {
   const span = Math.max(0.001, notes.length ? notes.reduce((m, n) => Math.max(m, n.end), 0) : 1);
   const rowH = (bottom - top) / (hi - lo + 1);
   for (let p = lo; p <= hi; p++) if (p % 12 === 0) rect(left, bottom - (p - lo + 1) * rowH, right, bottom - (p - lo + 1) * rowH + 1, GRID); // every C
-  for (let s = 0; s <= span; s += span > 60 ? 10 : span > 12 ? 5 : 1) rect(left + (s / span) * (right - left), top, left + (s / span) * (right - left) + 1, bottom, GRID);
+  const every = span > 60 ? Math.max(10, Math.ceil(span / 600) * 10) : span > 12 ? 5 : 1; // at most ~60 lines
+  for (let s = 0; s <= span; s += every) rect(left + (s / span) * (right - left), top, left + (s / span) * (right - left) + 1, bottom, GRID);
   for (const n of notes) {
     const x0 = left + (n.start / span) * (right - left);
     const x1 = Math.max(x0 + 2, left + (n.end / span) * (right - left));

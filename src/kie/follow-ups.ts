@@ -24,6 +24,8 @@ function seconds(v: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+const MAX_NOTE_SECONDS = 6 * 3600;
+
 /** Kie's instruments → MidiData; a note that cannot be played (no pitch, end before start) is dropped. */
 export function readInstruments(raw: unknown): MidiData {
   const instruments: MidiInstrument[] = [];
@@ -39,7 +41,8 @@ export function readInstruments(raw: unknown): MidiData {
       const pitch = seconds(r.pitch);
       const start = seconds(r.start);
       const end = seconds(r.end);
-      if (pitch === undefined || start === undefined || end === undefined || end < start) continue;
+      // A note past six hours is no song's: a MIDI file could not even hold its time (and a picture would be a line).
+      if (pitch === undefined || start === undefined || end === undefined || end < start || end > MAX_NOTE_SECONDS) continue;
       const vel = seconds(r.velocity);
       notes.push({ pitch: Math.min(127, Math.round(pitch)), start, end, velocity: vel === undefined ? 0.8 : Math.min(1, vel) });
     }
