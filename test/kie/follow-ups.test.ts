@@ -51,7 +51,7 @@ describe('MIDI callbacks — GIVEN both published shapes', () => {
 
   it('WHEN no task id is anywhere, or a note is nonsense THEN the body is refused or the note dropped', () => {
     expect(parseCallback({ code: 200, msg: 'success', data: { state: 'complete', instruments: [] } }, 'midi')).toEqual({ ok: false, reason: 'task id is missing (looked in data.taskId, data.task_id, task_id)' });
-    const odd = parseCallback({ task_id: TASK, code: 200, data: { state: 'complete', instruments: [{ name: 'Piano', notes: [{ pitch: 'x', start: 0, end: 1 }, { pitch: 60, start: 2, end: 1 }, { pitch: 60, start: '1', end: '1.5', velocity: 0.5 }] }] } }, 'midi');
+    const odd = parseCallback({ task_id: TASK, code: 200, data: { state: 'complete', instruments: [{ name: 'Piano', notes: [{ pitch: 'x', start: 0, end: 1 }, { pitch: 60, start: 2, end: 1 }, { pitch: 61, start: 0, end: 1e9 }, { pitch: 60, start: '1', end: '1.5', velocity: 0.5 }] }] } }, 'midi');
     expect(odd).toMatchObject({ ok: true, event: { files: [{ midi: { instruments: [{ name: 'Piano', notes: [{ pitch: 60, start: 1, end: 1.5, velocity: 0.5 }] }] } }] } });
   });
 
