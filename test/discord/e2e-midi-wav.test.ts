@@ -100,10 +100,10 @@ describe('MIDI of a separation', () => {
       return { ...i, data: { custom_id: select.custom_id, component_type: 3, values: ['instrumental'] } };
     };
     const refused = choose(bob);
-    await s.send(refused);
+    expect((await s.send(refused)).body).toEqual({ type: 5, data: { flags: 64 } });
     expect(await waitFor('refusal', () => s.discord.privateReply(refused.token)?.content)).toMatch(/^Only <@/);
     const chosen = choose(alice);
-    await s.send(chosen);
+    expect((await s.send(chosen)).body).toEqual({ type: 5, data: { flags: 64 } });
     const one = await followUpDone(startedJobId({ content: await waitFor('answer', () => s.discord.privateReply(chosen.token)?.content) }));
     const task = s.sim.control.task(one.taskId!)!;
     expect(task.params).toMatchObject({ taskId: parent.taskId, audioId: `${parent.taskId}-instrumental` });
