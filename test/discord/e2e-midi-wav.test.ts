@@ -20,12 +20,13 @@ const hour = 60 * 60_000;
 
 async function command(name: string, options: Record<string, any>, who: Person = alice): Promise<string> {
   const i = slashCommand(name, options, who, s.place());
-  await s.send(i);
+  const sent = await s.send(i);
+  expect(sent.status).toBe(200);
   return String((await waitFor('the private answer', () => s.discord.originalEdits.get(i.token)?.[0]))?.content ?? '');
 }
 async function press(customId: string, who: Person, threadId: string): Promise<string> {
   const i = buttonPress(customId, who, s.place({ channelId: threadId, channelType: 11, parentId: s.channel.id }));
-  await s.send(i);
+  expect((await s.send(i)).body).toEqual({ type: 5, data: { flags: 64 } });
   return String(await waitFor('the private answer', () => s.discord.privateReply(i.token)?.content));
 }
 const threadMessages = (jobId: string) => s.discord.messagesIn(statusMessageOf(s, jobId)!.id);
