@@ -3,7 +3,7 @@
 import type { JobKind, JobParams } from './types.js';
 
 /** The Kie operations stembot starts, one price each. */
-export type CostKey = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental';
+export type CostKey = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental' | 'midi' | 'wav';
 export type CostTable = Record<CostKey, number>;
 
 export const defaultCosts: CostTable = {
@@ -15,6 +15,9 @@ export const defaultCosts: CostTable = {
   // (docs/costs.md says what was and was not found). Override with KIE_COSTS if your dashboard says otherwise.
   add_vocals: 12,
   add_instrumental: 12,
+  // Not confirmed either: Kie's MIDI and WAV pages give no price (docs/kie-midi-wav.md); the simulator charges these.
+  midi: 5,
+  wav: 2,
 };
 
 export const costKeys = Object.keys(defaultCosts) as CostKey[];

@@ -56,6 +56,8 @@ export const kindLabels = {
   separate: 'Stem separation',
   add_vocals: 'Add vocals',
   add_instrumental: 'Add instrumental',
+  midi: 'MIDI',
+  wav: 'WAV',
 } as const;
 
 export const modeLabels = { vocals: 'vocals + instrumental', stems: 'up to 12 stems', single: 'one instrument' } as const;

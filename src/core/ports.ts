@@ -220,12 +220,17 @@ export interface LocalFile {
 
 /** A follow-up button: what it does is encoded so it still works after a restart. */
 export interface Action {
-  id: 'separate_track' | 'split_stems' | 'redeliver' | 'cancel';
+  id: 'separate_track' | 'split_stems' | 'redeliver' | 'cancel' | 'midi' | 'wav';
   label: string;
   jobId: string;
   /** For `separate_track`: the Kie track to separate. */
   taskId?: string;
+  /** For `separate_track` and `wav`: the Kie track; for `midi`: one separated stem (absent = all of it). */
   audioId?: string;
+  /** For `wav`: the take's 1-based number within the job. */
+  take?: number;
+  /** For `midi`: the separated tracks, offered as a menu where the platform has one (one stem's MIDI). */
+  stems?: { key: string; label: string }[];
 }
 
 export interface OutgoingMessage {

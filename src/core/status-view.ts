@@ -18,12 +18,21 @@ const generationSteps: { state: JobState; label: string }[] = [
   { state: 'complete', label: 'Complete' },
 ];
 
+// Follow-ups have one working stage, named for what Kie does.
+const followUpSteps = (working: string): { state: JobState; label: string }[] => [
+  { state: 'queued', label: 'Queued' },
+  { state: 'submitted', label: working },
+  { state: 'complete', label: 'Complete' },
+];
+const midiSteps = followUpSteps('Transcribing');
+const wavSteps = followUpSteps('Converting');
+
 const lines: Record<JobState, (job: Job) => string> = {
   queued: () => 'Queued — handing it to Kie…',
-  submitted: (j) => (j.kind === 'separate' ? 'Kie is separating the audio…' : 'Kie is working on it…'),
+  submitted: (j) => (j.kind === 'separate' ? 'Kie is separating the audio…' : j.kind === 'midi' ? 'Kie is transcribing the notes…' : j.kind === 'wav' ? 'Kie is converting the take to WAV…' : 'Kie is working on it…'),
   text: () => 'Lyrics and arrangement ready — generating audio…',
   first: () => 'First take ready — finishing the rest…',
-  complete: (j) => (j.kind === 'separate' ? `Done — ${j.files.length} stem${j.files.length === 1 ? '' : 's'} in the thread.` : `Done — ${j.files.length} track${j.files.length === 1 ? '' : 's'} in the thread.`),
+  complete: (j) => (j.kind === 'midi' ? 'Done — MIDI in the thread.' : j.kind === 'wav' ? 'Done — WAV in the thread.' : j.kind === 'separate' ? `Done — ${j.files.length} stem${j.files.length === 1 ? '' : 's'} in the thread.` : `Done — ${j.files.length} track${j.files.length === 1 ? '' : 's'} in the thread.`),
   failed: () => 'Failed — see the thread for what happened.',
   cancelled: (j) =>
     j.taskId
@@ -62,11 +71,13 @@ export function formatElapsed(ms: number): string {
 function title(job: Job): string {
   const p = job.params;
   if (p.kind === 'separate') return `${kindLabels.separate} · ${p.mode === 'single' && p.stem ? p.stem : modeLabels[p.mode]}`;
+  if (p.kind === 'midi') return `${kindLabels.midi} · “${p.title}”${p.stemLabel ? ` (${p.stemLabel})` : ''}`;
+  if (p.kind === 'wav') return `${kindLabels.wav} · “${p.title}” take ${p.take}`;
   return `${kindLabels[p.kind]} · “${p.title}”`;
 }
 
 export function statusView(job: Job, now: number, queue?: QueuePlace): StatusView {
-  const steps = job.kind === 'separate' ? separationSteps : generationSteps;
+  const steps = job.kind === 'separate' ? separationSteps : job.kind === 'midi' ? midiSteps : job.kind === 'wav' ? wavSteps : generationSteps;
   const order = steps.map((s) => s.state);
   // A skipped stage (complete without text) still counts as passed.
   const stopped = job.state === 'failed' || job.state === 'cancelled';

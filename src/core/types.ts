@@ -2,7 +2,9 @@
 // progress (callback, poll, simulator) produces `JobEvent`. Nothing here knows a platform or a transport.
 
 export type Platform = 'playground' | 'discord' | 'slack';
-export type JobKind = 'separate' | 'add_vocals' | 'add_instrumental';
+export type JobKind = 'separate' | 'add_vocals' | 'add_instrumental' | 'midi' | 'wav';
+/** Kinds a person starts from audio (the commands with options); `midi` / `wav` follow up on a finished job. */
+export type StartKind = Exclude<JobKind, 'midi' | 'wav'>;
 /** `vocals` = Kie separate_vocal, `stems` = split_stem, `single` = split_stem_advanced. */
 export type SeparationMode = 'vocals' | 'stems' | 'single';
 export type KieModel = 'V4_5PLUS' | 'V5' | 'V5_5';
@@ -64,7 +66,48 @@ export interface AddInstrumentalParams extends GenerationCommon {
   kind: 'add_instrumental';
   tags: string;
 }
-export type JobParams = SeparateParams | AddVocalsParams | AddInstrumentalParams;
+/**
+ * Follow-ups (docs/kie-midi-wav.md): work on a finished job's results. The job's input is the parent's Kie
+ * track (`kie_track`: the parent's taskId, and the chosen audioId or '' for the whole separation).
+ */
+export interface MidiParams {
+  kind: 'midi';
+  parentJobId: string;
+  /** The song's name as people know it, for the file name ("River Song - MIDI.mid"). */
+  title: string;
+  /** One separated track (the separation's originData[].id); absent = the whole separation. */
+  audioId?: string;
+  /** Its label ("Bass"), when one track was chosen. */
+  stemLabel?: string;
+  /** Its key in the parent's files ("bass"): when the parent never learnt Kie's track ids (a callback does not
+   *  carry them), the submit step reads them from the separation's record-info. */
+  stemKey?: string;
+}
+export interface WavParams {
+  kind: 'wav';
+  parentJobId: string;
+  title: string;
+  audioId: string;
+  /** 1-based take number within the parent job ("River Song - Take 1.wav"). */
+  take: number;
+}
+export type FollowUpParams = MidiParams | WavParams;
+export type JobParams = SeparateParams | AddVocalsParams | AddInstrumentalParams | MidiParams | WavParams;
+
+/** Kie's MIDI result (docs/kie-midi-wav.md): times in seconds, velocity 0–1. */
+export interface MidiNote {
+  pitch: number;
+  start: number;
+  end: number;
+  velocity: number;
+}
+export interface MidiInstrument {
+  name: string;
+  notes: MidiNote[];
+}
+export interface MidiData {
+  instruments: MidiInstrument[];
+}
 
 /** Who asked and where the conversation lives. `meta` carries platform facts the adapter needs later. */
 export interface Origin {
@@ -94,6 +137,8 @@ export interface ResultFile {
   /** Kie's audioId for generated tracks (feeds a follow-up `/separate`). */
   audioId?: string;
   durationSec?: number;
+  /** A MIDI job's result: notes, not a file (url is empty); stembot writes the .mid itself. */
+  midi?: MidiData;
 }
 
 /** Where an event came from: Kie's callback, a record-info poll, or stembot itself (submission refused, gave up). */

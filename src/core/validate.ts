@@ -37,6 +37,12 @@ async function readHead(path: string): Promise<Uint8Array | null> {
 
 export async function validateCommand(cmd: Command, maxInputBytes: number): Promise<{ ok: true } | Invalid> {
   const { input, params } = cmd;
+  // A follow-up works on a finished Kie task: the parent's taskId (and, for WAV, the track's audioId).
+  if (params.kind === 'midi' || params.kind === 'wav') {
+    if (input.type !== 'kie_track' || !input.taskId.trim() || !params.parentJobId) return invalid('INPUT_INVALID', 'a MIDI or WAV job needs a finished stembot job');
+    if (params.kind === 'wav' && !input.audioId.trim()) return invalid('INPUT_INVALID', 'a WAV job needs the Kie track (audio_id)');
+    return { ok: true };
+  }
   if (input.type === 'kie_track') {
     if (params.kind !== 'separate') return invalid('INPUT_INVALID', 'task_id + audio_id can only be separated; attach a file or give a URL');
     if (!input.taskId.trim() || !input.audioId.trim()) return invalid('INPUT_INVALID', 'both task_id and audio_id are required');

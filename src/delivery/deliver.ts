@@ -3,6 +3,7 @@
 // delivered are skipped, and each batch's idempotency key is derived from its contents.
 import type { Action, ChatPort, JobStore, LocalFile, OutgoingMessage } from '../core/ports.js';
 import type { DeliveredFile, Job, ResultFile } from '../core/types.js';
+import { deliverMidi } from './deliver-midi.js';
 import type { Logger } from '../ops/logger.js';
 import type { Downloaded, Downloader } from './downloader.js';
 import { extensionFor, fileNameFor, mimeFor, songTitle } from './naming.js';
@@ -43,16 +44,27 @@ async function mapLimitSettled<T, R>(items: T[], limit: number, fn: (t: T) => Pr
 }
 
 function followUps(job: Job): Action[] {
+  // A MIDI or WAV result is the end of the line.
+  if (job.kind === 'midi' || job.kind === 'wav') return [];
   if (job.kind !== 'separate') {
-    return job.files
-      .filter((f) => f.audioId && job.taskId)
-      .slice(0, 4)
-      .map((f, i) => ({ id: 'separate_track', label: job.files.length > 1 ? `Separate stems (take ${i + 1})` : 'Separate stems', jobId: job.id, taskId: job.taskId!, audioId: f.audioId! }));
+    const tracks = job.files.filter((f) => f.audioId && job.taskId).slice(0, 4);
+    const many = job.files.length > 1;
+    return [
+      ...tracks.map((f, i): Action => ({ id: 'separate_track', label: many ? `Separate stems (take ${i + 1})` : 'Separate stems', jobId: job.id, taskId: job.taskId!, audioId: f.audioId! })),
+      // WAV of each take (docs/kie-midi-wav.md); the take number is the file's place in the job.
+      ...tracks.map((f): Action => {
+        const take = job.files.indexOf(f) + 1;
+        return { id: 'wav', label: many ? `WAV (take ${take})` : 'WAV', jobId: job.id, audioId: f.audioId!, take };
+      }),
+    ];
   }
-  return job.params.kind === 'separate' && job.params.mode === 'vocals' ? [{ id: 'split_stems', label: 'Split into 12 stems', jobId: job.id }] : [];
+  // MIDI of the separation (docs/kie-midi-wav.md): one button; one stem's MIDI is `/midi` with a stem.
+  const midi: Action = { id: 'midi', label: 'MIDI', jobId: job.id, ...(job.files.length > 1 ? { stems: job.files.map((f) => ({ key: f.key, label: f.label })) } : {}) };
+  return job.params.kind === 'separate' && job.params.mode === 'vocals' ? [{ id: 'split_stems', label: 'Split into 12 stems', jobId: job.id }, midi] : [midi];
 }
 
 export async function deliver(deps: DeliverDeps, chat: ChatPort, job: Job, lastAttempt: boolean): Promise<StepResult> {
+  if (job.kind === 'midi') return deliverMidi(deps, chat, job);
   const round = job.deliveryRound;
   const keyBase = `${job.id}:r${round}`;
   if (job.files.length === 0) {
@@ -97,7 +109,7 @@ async function post(deps: DeliverDeps, chat: ChatPort, job: Job, keyBase: string
   for (let i = 0; i < attachments.length; i += perMessage) batches.push(attachments.slice(i, i + perMessage));
   const actions = followUps(job);
   const total = job.files.length;
-  const noun = job.kind === 'separate' ? 'stem' : 'track';
+  const noun = job.kind === 'separate' ? 'stem' : job.kind === 'wav' ? 'WAV file' : 'track';
   const messages: { msg: OutgoingMessage; key: string; records: DeliveredFile[] }[] = batches.map((batch, i) => ({
     key: `${keyBase}:${batch.map((b) => b.file.key).join(',')}`,
     msg: {

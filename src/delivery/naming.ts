@@ -33,7 +33,8 @@ export const mimeFor = (ext: string): string => mimeByExt[ext] ?? 'application/o
 
 /** "River Song - Drums.mp3"; generated tracks become "River Song - Take 1.mp3". */
 export function fileNameFor(job: Job, file: ResultFile, ext: string): string {
-  const take = /^track-(\d+)$/.exec(file.key)?.[1];
+  // A WAV job converts one take of its parent: "River Song - Take 1.wav".
+  const take = job.params.kind === 'wav' ? String(job.params.take) : /^track-(\d+)$/.exec(file.key)?.[1];
   const label = take ? `Take ${take}` : file.label;
   return `${songTitle(job)} - ${sanitize(label)}.${ext}`;
 }

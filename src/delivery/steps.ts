@@ -87,7 +87,11 @@ const transientKie = new Set<FailureCode>(['KIE_UNREACHABLE', 'KIE_RATE_LIMITED'
 async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: KieSource } | { ok: false; code: FailureCode; detail?: string }> {
   const input = job.input;
   if (input.type === 'url') return { ok: true, source: { audioUrl: input.url } };
-  if (input.type === 'kie_track') return { ok: true, source: { taskId: input.taskId, audioId: input.audioId } };
+  if (input.type === 'kie_track') {
+    const p = job.params;
+    if (p.kind === 'midi' && p.stemKey && !input.audioId) return stemSource(d, job, input.taskId, p.stemKey);
+    return { ok: true, source: { taskId: input.taskId, audioId: input.audioId } };
+  }
   let local = { path: input.type === 'file' ? input.path : '', cleanup: async () => {} };
   if (input.type === 'private_url') {
     // The credential is looked up now, for this URL's origin only; any `authHeader` an old row still holds is ignored.
@@ -113,6 +117,19 @@ async function sourceFor(d: StepDeps, job: Job): Promise<{ ok: true; source: Kie
 /** A playground upload (`file` input) is stembot's own file: removed once Kie holds a copy or the job has ended. */
 async function discardLocalInput(input: Job['input']): Promise<void> {
   if (input.type === 'file') await rm(input.path, { force: true });
+}
+
+/**
+ * One stem's MIDI when the separation finished by callback: Kie's callback names no track ids, its record-info
+ * does (originData[].id), so read it once and remember the id on the job's input.
+ */
+async function stemSource(d: StepDeps, job: Job, taskId: string, stemKey: string): Promise<{ ok: true; source: KieSource } | { ok: false; code: FailureCode; detail?: string }> {
+  const r = await d.kie.poll('separate', taskId);
+  if (!r.ok) return r;
+  const file = r.value && r.value.stage === 'complete' ? r.value.files.find((f) => f.key === stemKey && f.audioId) : undefined;
+  if (!file?.audioId) return { ok: false, code: 'INPUT_INVALID', detail: 'Kie no longer names the separated tracks of that job; ask for the MIDI of all of it instead' };
+  if (job.input.type === 'kie_track') await d.store.updateJob(job.id, { input: { ...job.input, audioId: file.audioId } }, d.now());
+  return { ok: true, source: { taskId, audioId: file.audioId } };
 }
 
 export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): Promise<StepResult> {

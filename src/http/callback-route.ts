@@ -39,7 +39,7 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
     }
     const job = TOKEN.test(req.params.token) ? await o.store.findByToken(req.params.token) : undefined;
     if (!job) return answer(404, 'unknown_token', 'No job has this callback URL.');
-    const parsed = parseCallback(req.body);
+    const parsed = parseCallback(req.body, job.kind);
     if (!parsed.ok) return answer(400, 'malformed', parsed.reason);
     if (o.hmacKey) {
       const v = verifyWebhook({
@@ -83,5 +83,6 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
 }
 
 function urlsOf(e: JobEvent): string[] {
-  return e.stage === 'failed' ? [] : e.files.map((f) => f.url);
+  // A MIDI result is notes, not a file: it has no URL to check.
+  return e.stage === 'failed' ? [] : e.files.filter((f) => !f.midi).map((f) => f.url);
 }

@@ -3,8 +3,9 @@
 // and add-vocals / add-instrumental (`data.callbackType` text | first | complete | failed, `data.data[]`).
 // Only what stembot relies on is strict (task id, code, URL types); everything else may vary.
 import { z } from 'zod';
-import type { JobEvent, ResultFile } from '../core/types.js';
+import type { JobEvent, JobKind, ResultFile } from '../core/types.js';
 import { mapKieCode } from './errors.js';
+import { followUpShape, parseFollowUpCallback } from './follow-ups.js';
 import { STEMS, stemFilesFromRecord } from './stems.js';
 
 export type ParsedCallback = { ok: true; taskId: string; event: JobEvent } | { ok: false; reason: string };
@@ -43,7 +44,10 @@ const body = z.looseObject(
 type Track = z.infer<typeof track>;
 const STAGES = ['text', 'first', 'complete', 'failed'] as const;
 
-export function parseCallback(input: unknown): ParsedCallback {
+/** `kind`, when the job is known, picks the MIDI / WAV shapes (docs/kie-midi-wav.md) without guessing. */
+export function parseCallback(input: unknown, kind?: JobKind): ParsedCallback {
+  const followUp = kind === 'midi' || kind === 'wav' ? kind : kind === undefined ? followUpShape(input) : undefined;
+  if (followUp) return parseFollowUpCallback(input, followUp);
   const parsed = body.safeParse(input);
   if (!parsed.success) return { ok: false, reason: reasonOf(parsed.error) };
   const { code, msg, data } = parsed.data;

@@ -10,6 +10,7 @@ import { fail, type Result } from '../core/types.js';
 import { mapKieCode, type KieCodeSource } from './errors.js';
 import { exchange } from './http.js';
 import * as s from './schemas.js';
+import * as f from './follow-ups.js';
 import { isClosedError, KieLimits, type Lane, type SubmitGate } from './limits.js';
 
 export interface KieClientOptions {
@@ -109,6 +110,21 @@ export class KieClient {
   getGenerationRecord(taskId: string): Promise<Result<s.GenerationRecord | null>> {
     const url = this.api(`/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`);
     return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.generationRecordSchema.nullable(), recordRead: true });
+  }
+  // Follow-ups (docs/kie-midi-wav.md): submissions share the submit lane, reads the per-task lane.
+  submitMidi(body: f.MidiRequest): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/midi/generate'), body, schema: s.submitDataSchema });
+  }
+  submitWav(body: f.WavRequest): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/wav/generate'), body, schema: s.submitDataSchema });
+  }
+  getMidiRecord(taskId: string): Promise<Result<f.MidiRecord | null>> {
+    const url = this.api(`/api/v1/midi/record-info?taskId=${encodeURIComponent(taskId)}`);
+    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: f.midiRecordSchema.nullable() });
+  }
+  getWavRecord(taskId: string): Promise<Result<f.WavRecord | null>> {
+    const url = this.api(`/api/v1/wav/record-info?taskId=${encodeURIComponent(taskId)}`);
+    return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: f.wavRecordSchema.nullable() });
   }
   getCredits(): Promise<Result<number>> {
     return this.send({ lane: { kind: 'other' }, method: 'GET', url: this.api('/api/v1/chat/credit'), schema: s.creditsDataSchema });

@@ -7,6 +7,7 @@ import type { KiePort, KieSource } from '../core/ports.js';
 import { fail, ok, type FailureCode, type JobParams, type Result } from '../core/types.js';
 import { estimatedCost } from '../core/costs.js';
 import type { KieClient } from './client.js';
+import { midiRecordToEvent, midiRequestSchema, wavRecordToEvent, wavRequestSchema } from './follow-ups.js';
 import { generationRecordToEvent, separationRecordToEvent } from './records.js';
 import { addInstrumentalRequestSchema, addVocalsRequestSchema, separationRequestSchema } from './schemas.js';
 
@@ -43,6 +44,16 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
         defined({ ...source, type: separationType[params.mode], stemName: params.mode === 'single' ? params.stem : undefined, callBackUrl }),
       );
       return body.success ? client.submitSeparation(body.data, opts) : invalid(body.error);
+    }
+    // MIDI of a separation (one track or all of it), WAV of a generated track: both name a Kie task.
+    if (params.kind === 'midi' || params.kind === 'wav') {
+      if (!('taskId' in source)) return fail('INPUT_INVALID', 'a MIDI or WAV job works on a finished Kie task');
+      if (params.kind === 'midi') {
+        const body = midiRequestSchema.safeParse(defined({ taskId: source.taskId, audioId: source.audioId || undefined, callBackUrl }));
+        return body.success ? client.submitMidi(body.data) : invalid(body.error);
+      }
+      const body = wavRequestSchema.safeParse({ taskId: source.taskId, audioId: source.audioId, callBackUrl });
+      return body.success ? client.submitWav(body.data) : invalid(body.error);
     }
     // Add vocals / add instrumental start from an audio file Kie can fetch, never from a Kie track.
     if (!('audioUrl' in source)) return fail('INPUT_INVALID', 'this command needs an audio file or link, not a Kie track');
@@ -86,6 +97,14 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
       if (kind === 'separate') {
         const r = await client.getSeparationRecord(taskId);
         return r.ok ? ok(separationRecordToEvent(taskId, r.value)) : r;
+      }
+      if (kind === 'midi') {
+        const m = await client.getMidiRecord(taskId);
+        return m.ok ? ok(midiRecordToEvent(taskId, m.value)) : m;
+      }
+      if (kind === 'wav') {
+        const w = await client.getWavRecord(taskId);
+        return w.ok ? ok(wavRecordToEvent(taskId, w.value)) : w;
       }
       const r = await client.getGenerationRecord(taskId);
       return r.ok ? ok(generationRecordToEvent(taskId, r.value)) : r;

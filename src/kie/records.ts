@@ -3,7 +3,7 @@
 import type { FailureCode, JobEvent, ResultFile } from '../core/types.js';
 import { mapKieCode } from './errors.js';
 import type { GenerationRecord, SeparationRecord, SunoTrack } from './schemas.js';
-import { STEMS, stemFilesFromOriginData, stemFilesFromRecord } from './stems.js';
+import { STEMS, stemFilesFromOriginData, stemFilesFromRecord, withOriginIds } from './stems.js';
 
 const source = 'poll' as const;
 const FAILURE = /FAIL|ERROR|EXCEPTION/;
@@ -31,6 +31,7 @@ export function separationRecordToEvent(taskId: string, record: SeparationRecord
   // originData duplicates the URL fields; use it only when they are all absent.
   const hasUrlFields = STEMS.some((s) => typeof (response as Record<string, unknown>)[s.camel] === 'string');
   if (files.length === 0 && !hasUrlFields) files = stemFilesFromOriginData(record.response?.originData ?? []);
+  else files = withOriginIds(files, record.response?.originData ?? []);
 
   // CALLBACK_EXCEPTION means Kie could not reach our callback URL; if the stems exist the work succeeded.
   if ((flag === 'SUCCESS' || flag === 'CALLBACK_EXCEPTION') && files.length > 0) return complete(taskId, files);

@@ -74,6 +74,8 @@ export function stemByName(name: string): StemDef | undefined {
 export interface OriginDataEntry {
   audio_url?: string | null;
   stem_type_group_name?: string | null;
+  /** The separated track's id: what Kie's MIDI endpoint takes as `audioId` (docs/kie-midi-wav.md). */
+  id?: string | null;
   duration?: number | null;
 }
 
@@ -87,9 +89,20 @@ export function stemFilesFromOriginData(entries: readonly OriginDataEntry[]): Re
     const key = known?.key ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
     const file: ResultFile = { key: key || `stem-${i + 1}`, label: known?.label ?? name, url: e.audio_url.trim() };
     if (typeof e.duration === 'number' && Number.isFinite(e.duration) && e.duration >= 0) file.durationSec = e.duration;
+    if (usable(e.id)) file.audioId = e.id.trim();
     files.push(file);
   });
   return files;
+}
+
+/** Stems read from the URL fields get their originData id (same URL, else same stem name), for per-stem MIDI. */
+export function withOriginIds(files: ResultFile[], entries: readonly OriginDataEntry[]): ResultFile[] {
+  return files.map((f) => {
+    if (f.audioId) return f;
+    const byUrl = entries.find((e) => usable(e.id) && usable(e.audio_url) && e.audio_url.trim() === f.url);
+    const byName = byUrl ?? entries.find((e) => usable(e.id) && usable(e.stem_type_group_name) && stemByName(e.stem_type_group_name)?.key === f.key);
+    return byName && usable(byName.id) ? { ...f, audioId: byName.id.trim() } : f;
+  });
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { CallbackLogEntry } from './callbacks.js';
 import { SimCore } from './core.js';
 import type { SimulatorOptions, SimulatorSettings, TaskKind } from './options.js';
+import { midiRecord, wavRecord } from './follow-ups.js';
 import { generationRecord, separationRecord } from './record-info.js';
 import type { ScenarioInput, ScenarioStep } from './scenarios.js';
 import type { Progress, SimTask } from './tasks.js';
@@ -76,7 +77,7 @@ export function taskView(task: SimTask): SimTaskView {
     progress: task.progress,
     files: task.files.map((f) => ({ key: f.key, url: f.url, bytes: f.bytes, empty: f.empty })),
     timeline: task.timeline.map((e) => ({ ...e })),
-    record: task.family === 'separation' ? separationRecord(task) : generationRecord(task),
+    record: task.family === 'separation' ? separationRecord(task) : task.family === 'midi' ? midiRecord(task) : task.family === 'wav' ? wavRecord(task) : generationRecord(task),
   };
   if (task.failure) view.failure = { ...task.failure };
   return view;

@@ -6,10 +6,12 @@ import { CallbackSender, type CallbackLogEntry } from './callbacks.js';
 import { fail, ok, type Envelope } from './envelope.js';
 import { ReadLimiter, SubmitLimiter } from './limits.js';
 import { defaultTimer, settingsFrom, simDefaults, type SimulatorOptions, type SimulatorSettings, type TaskKind } from './options.js';
-import { generatedTracks, stemFiles, type ResultInput } from './results.js';
+import { generatedTracks, makeFile, stemFiles, type ResultInput } from './results.js';
 import { audioUrlRefusal, resolveScenario, scenarioFromInput, type Family, type InfoKey, type ScenarioInput } from './scenarios.js';
-import { TaskStore, type SimTask } from './tasks.js';
+import { TaskStore, type SimFile, type SimTask } from './tasks.js';
 import { SimPersistence } from './persist.js';
+import { simMidiFor } from './follow-ups.js';
+import { seedFrom } from './wav.js';
 import { buildTimeline, playTimeline, resumeTimeline, type TimelineDeps } from './timeline.js';
 import { UploadStore } from './uploads.js';
 
@@ -21,6 +23,9 @@ export interface SubmitRequest {
   baseUrl: string;
   /** Where a person may have asked for a scenario: the audio URL and the title. */
   hint: { url?: string; title?: string };
+  /** MIDI / WAV: the checked parent task (and the chosen stem), see follow-ups.ts. */
+  parent?: SimTask;
+  stem?: SimFile;
 }
 
 export interface SimLogger {
@@ -173,12 +178,17 @@ export class SimCore {
   }
 
   private createTask(req: SubmitRequest, now: number): SimTask {
-    const family: Family = req.kind === 'add_vocals' || req.kind === 'add_instrumental' ? 'generation' : 'separation';
+    const family: Family = req.kind === 'add_vocals' || req.kind === 'add_instrumental' ? 'generation' : req.kind === 'midi' || req.kind === 'wav' ? req.kind : 'separation';
     // FIFO script first, then what the person asked for in the URL or title, then the default.
     const scenario = resolveScenario(this.scripts.shift() ?? scenarioFromInput(req.hint) ?? this.settings.defaultScenario, family);
     const id = randomBytes(16).toString('hex');
     const input: ResultInput = { id, kind: req.kind, params: req.params, baseUrl: req.baseUrl, createdAt: now, scenario, settings: this.settings };
     const tracks = family === 'generation' ? generatedTracks(input) : [];
+    // A WAV is a real WAV file of the take, detuned by a hair per task so no two conversions share their bytes
+    // (tests count a file's arrivals by its sha256); MIDI is notes derived from the parent separation.
+    const takeHz = req.parent?.tracks.find((t) => t.id === req.params.audioId)?.file.freqHz ?? 440;
+    const wavHz = Math.round(takeHz * (1 + (seedFrom(id, 'wav') % 1000) / 50_000) * 100) / 100;
+    const wav = family === 'wav' ? [makeFile(input, 'wav', 'WAV', wavHz, this.settings.trackDurationSec, 'complete')] : [];
     return {
       id,
       kind: req.kind,
@@ -192,8 +202,9 @@ export class SimCore {
       infoKey: scenario.infoKey ?? this.nextInfoKey(),
       timeline: buildTimeline(scenario, this.settings.speed),
       progress: 'pending',
-      files: family === 'separation' ? stemFiles(input) : tracks.map((t) => t.file),
+      files: family === 'separation' ? stemFiles(input) : family === 'wav' ? wav : tracks.map((t) => t.file),
       tracks,
+      ...(family === 'midi' && req.parent ? { midi: simMidiFor(req.parent, req.stem, scenario.emptyMidi ?? false) } : {}),
     };
   }
 

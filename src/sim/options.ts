@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { InfoKey, ScenarioName } from './scenarios.js';
 import { DEFAULT_SAMPLE_RATE } from './wav.js';
 
-export type TaskKind = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental';
+export type TaskKind = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental' | 'midi' | 'wav';
 
 /** Schedules `fn` after `ms`; returns a function that cancels it. Injected so tests control time. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
@@ -85,8 +85,8 @@ export const simDefaults = {
     insufficientCreditsCode: 402,
   } satisfies SimulatorSettings as SimulatorSettings,
   credits: 10_000,
-  /** Per docs (may change): separation 10 / 50 / 20; add-vocals and add-instrumental 12 (our pick). */
-  creditCosts: { separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12 } satisfies Record<
+  /** Per docs (may change): separation 10 / 50 / 20; add-vocals and add-instrumental 12, MIDI 5, WAV 2 (our picks). */
+  creditCosts: { separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12, midi: 5, wav: 2 } satisfies Record<
     TaskKind,
     number
   >,

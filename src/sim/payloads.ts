@@ -1,5 +1,6 @@
 // Callback bodies in Kie's exact wire format (snake_case, as in shared/seeds/*.txt):
 // https://docs.kie.ai/suno-api/separate-vocals-callbacks and the add-vocals / add-instrumental pages.
+import { followUpCallback } from './follow-ups.js';
 import type { SimTask, SimTrack } from './tasks.js';
 
 export type CallbackStage = 'text' | 'first' | 'complete' | 'failed';
@@ -58,6 +59,8 @@ function failureBody(task: SimTask, code: number, msg: string): CallbackBody {
 
 /** The body for a stage; `null` when the task's family has no such callback (separation text/first). */
 export function callbackBody(task: SimTask, stage: CallbackStage, failure?: { code: number; msg: string }): CallbackBody | null {
+  // MIDI / WAV: one callback, in the spelling the scenario picked (its task id may sit outside `data`).
+  if (task.family === 'midi' || task.family === 'wav') return stage === 'complete' || stage === 'failed' ? (followUpCallback(task, stage === 'failed' ? (failure ?? { code: 500, msg: 'Server Error - please try again later' }) : undefined) as unknown as CallbackBody) : null;
   if (stage === 'failed') return failureBody(task, failure?.code ?? 500, failure?.msg ?? 'Server Error - please try again later');
   if (task.family === 'separation') return stage === 'complete' ? separationBody(task) : null;
   return generationBody(task, stage);

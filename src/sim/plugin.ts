@@ -9,6 +9,7 @@ import { fail, uploadFail } from './envelope.js';
 import type { SimulatorOptions } from './options.js';
 import { controlRoutes } from './routes/control.js';
 import { fileRoutes } from './routes/files.js';
+import { followUpRoutes } from './routes/follow-ups.js';
 import { readRoutes } from './routes/read.js';
 import { submitRoutes } from './routes/submit.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -45,6 +46,7 @@ export async function simulatorPlugin(app: FastifyInstance, opts: SimulatorPlugi
   readRoutes(app, core);
   fileRoutes(app, core);
   uploadRoutes(app, core);
+  followUpRoutes(app, core);
   if (opts.controlRoutes ?? core.opts.controlRoutes ?? false) controlRoutes(app, control);
 
   app.addHook('onClose', async () => control.close());

@@ -30,7 +30,7 @@ function sizeOf(input: ResultInput, durationSec: number): number {
   return wavTotalBytes(targetBytes !== undefined ? { targetBytes } : { durationSec, sampleRate: settings.sampleRate });
 }
 
-function makeFile(input: ResultInput, key: string, label: string, freqHz: number, durationSec: number, revealAt: SimFile['revealAt']): SimFile {
+export function makeFile(input: ResultInput, key: string, label: string, freqHz: number, durationSec: number, revealAt: SimFile['revealAt']): SimFile {
   const bytes = sizeOf(input, durationSec);
   return {
     key,

@@ -3,7 +3,8 @@
 // named scenario so stembot's handling can be shown and tested on purpose.
 export type ScenarioStage = 'text' | 'first' | 'complete' | 'failed';
 export type InfoKey = 'vocal_separation_info' | 'vocal_removal_info';
-export type Family = 'separation' | 'generation';
+/** `midi` / `wav` follow up on a finished task and, like a separation, call back once. */
+export type Family = 'separation' | 'generation' | 'midi' | 'wav';
 
 export interface ScenarioStep {
   stage: ScenarioStage;
@@ -24,6 +25,10 @@ export interface ScenarioOptions {
   /** Size of every audio file of the task, header included (overrides the durations). */
   stemBytes?: number;
   infoKey?: InfoKey;
+  /** MIDI / WAV callbacks (docs/kie-midi-wav.md): `kie` = `data.taskId` / `data.audioWavUrl`, `sibling` = top-level `task_id` / `data.audio_wav_url`. */
+  followUpSpelling?: 'kie' | 'sibling';
+  /** MIDI finds no notes (Kie: may be empty after split_stem). */
+  emptyMidi?: boolean;
 }
 
 /** An explicit script. Separation tasks skip `text` and `first` steps: Kie sends them one callback. */
@@ -39,7 +44,7 @@ export interface Scenario extends ScenarioOptions {
 
 const failCodes = [400, 401, 402, 413, 429, 451, 455, 500] as const;
 export const scenarioNames = [
-  'happy', 'skip-stages', 'duplicate', 'out-of-order', 'lost-callback', 'empty-stems', 'big-stems', 'refuse-audio-url',
+  'happy', 'skip-stages', 'duplicate', 'out-of-order', 'lost-callback', 'empty-stems', 'big-stems', 'refuse-audio-url', 'sibling-callbacks', 'empty-midi',
   ...failCodes.map((c) => `fail-${c}` as const),
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -70,7 +75,7 @@ export const stageDelaysMs = { text: 1_500, first: 3_000, complete: 5_000, separ
 const BIG_STEM_BYTES = 30 * 1024 * 1024;
 
 function happy(family: Family): ScenarioStep[] {
-  if (family === 'separation') return [{ stage: 'complete', afterMs: stageDelaysMs.separationComplete }];
+  if (family !== 'generation') return [{ stage: 'complete', afterMs: stageDelaysMs.separationComplete }];
   return [
     { stage: 'text', afterMs: stageDelaysMs.text },
     { stage: 'first', afterMs: stageDelaysMs.first },
@@ -94,7 +99,7 @@ export function namedScenario(name: ScenarioName, family: Family): Scenario {
     case 'duplicate':
       return { name, steps: happy(family).map((s) => ({ ...s, duplicate: s.stage === 'complete' ? 3 : 2 })) };
     case 'out-of-order':
-      if (family === 'separation') return { name, steps: happy(family) };
+      if (family !== 'generation') return { name, steps: happy(family) };
       return {
         name,
         steps: [
@@ -109,6 +114,10 @@ export function namedScenario(name: ScenarioName, family: Family): Scenario {
       return { name, steps: happy(family), emptyStems: ['vocal', 'backing_vocals', 'brass', 'woodwinds'] };
     case 'big-stems':
       return { name, steps: happy(family), stemBytes: BIG_STEM_BYTES };
+    case 'sibling-callbacks':
+      return { name, steps: happy(family), followUpSpelling: 'sibling' };
+    case 'empty-midi':
+      return { name, steps: happy(family), emptyMidi: true };
     default:
       return { name: 'happy', steps: happy(family) };
   }
@@ -120,7 +129,7 @@ export function isScenarioName(value: unknown): value is ScenarioName {
 
 export function resolveScenario(input: ScenarioInput, family: Family): Scenario {
   if (typeof input === 'string') return namedScenario(input, family);
-  const steps = family === 'separation' ? input.steps.filter((s) => s.stage === 'complete' || s.stage === 'failed') : input.steps;
+  const steps = family !== 'generation' ? input.steps.filter((s) => s.stage === 'complete' || s.stage === 'failed') : input.steps;
   return { ...input, name: input.name ?? 'scripted', steps };
 }
 

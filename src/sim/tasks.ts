@@ -1,6 +1,7 @@
 // The in-memory task store. A task's truth (what record-info shows) advances when its scripted steps
 // fire, whether or not a callback goes out: that is how stembot's poller recovers a lost callback.
 import type { Family, InfoKey, Scenario, ScenarioStep } from './scenarios.js';
+import type { SimMidi } from './follow-ups.js';
 import type { TaskKind } from './options.js';
 
 export interface SimFile {
@@ -66,6 +67,8 @@ export interface SimTask {
   /** Separation stems (separation) or the tracks' audio files (generation). */
   files: SimFile[];
   tracks: SimTrack[];
+  /** A MIDI task's notes (src/sim/follow-ups.ts). */
+  midi?: SimMidi;
 }
 
 /** Applies a fired step to the task's truth. */

@@ -19,14 +19,16 @@ const byName = () => Object.fromEntries(commandBodies().map((c) => [c.name, c]))
 const option = (command: string, name: string) => byName()[command]!.options!.find((o) => o.name === name) as Record<string, any>;
 
 describe('slash commands', () => {
-  it('GIVEN the command set THEN it has the six commands (with /credits) and their option names, guild-only', () => {
+  it('GIVEN the command set THEN it has the eight commands (with /credits, /midi and /wav) and their option names, guild-only', () => {
     const names = (c: string) => (byName()[c]!.options ?? []).map((o) => o.name);
-    expect(Object.keys(byName())).toEqual(['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits']);
+    expect(Object.keys(byName())).toEqual(['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits', 'midi', 'wav']);
     expect(names('separate')).toEqual(['audio', 'url', 'task_id', 'audio_id', 'mode', 'stem']);
     expect(names('add-vocals')).toEqual(['prompt', 'style', 'title', 'audio', 'url', 'vocal_gender', 'negative_tags', 'model', 'style_weight', 'weirdness', 'audio_weight']);
     expect(names('add-instrumental')).toEqual(['tags', 'title', 'audio', 'url', 'negative_tags', 'model', 'style_weight', 'weirdness', 'audio_weight']);
     expect(names('job')).toEqual(['id']);
     expect(names('credits')).toEqual([]);
+    expect(names('midi')).toEqual(['id', 'stem']);
+    expect(names('wav')).toEqual(['id', 'take']);
     for (const c of commandBodies()) expect(c.contexts).toEqual([0]);
   });
 
@@ -48,7 +50,7 @@ describe('slash commands', () => {
     const rest = createRest({ apiUrl: fake.apiUrl, token: 't' });
     const first = await registerCommands(rest, APP, '1100000000000000002');
     await registerCommands(rest, APP, '1100000000000000002');
-    expect(first).toEqual({ scope: 'guild', names: ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits'] });
+    expect(first).toEqual({ scope: 'guild', names: ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits', 'midi', 'wav'] });
     expect(fake.commandPuts.map((p) => p.guildId)).toEqual(['1100000000000000002', '1100000000000000002']);
     expect(fake.commandPuts[0]!.body).toEqual(fake.commandPuts[1]!.body);
     expect(fake.violations).toEqual([]);

@@ -47,7 +47,7 @@ describe('jobs end to end through the playground', () => {
     const { thread, delivered } = await expectExactStems(job);
     expect(delivered.map((f) => f.name)).toEqual(['River Song - Vocals.wav', 'River Song - Instrumental.wav']);
     // The result offers the next step: all 12 stems of the same song.
-    expect(thread.at(-1)!.actions.map((a) => a.label)).toEqual(['Split into 12 stems']);
+    expect(thread.at(-1)!.actions.map((a) => a.label)).toEqual(['Split into 12 stems', 'MIDI']);
     const status = await stack.status(job.id);
     expect(status?.status?.state).toBe('complete');
     expect(status?.status?.stageLine).toMatch(/^Done — 2 stems in the thread\./);
@@ -73,7 +73,11 @@ describe('jobs end to end through the playground', () => {
     expect(delivered.map((f) => f.name)).toEqual(['River Song - Take 1.wav', 'River Song - Take 2.wav']);
     // Each generated track can be separated with one click: the button carries its task and audio ids.
     const actions = thread.at(-1)!.actions;
-    expect(actions.map((a) => [a.id, a.taskId, a.audioId])).toEqual(job.files.map((f) => ['separate_track', job.taskId, f.audioId]));
+    expect(actions.map((a) => [a.id, a.taskId, a.audioId])).toEqual([
+      ...job.files.map((f) => ['separate_track', job.taskId, f.audioId]),
+      // and each take as WAV (docs/kie-midi-wav.md)
+      ...job.files.map((f) => ['wav', undefined, f.audioId]),
+    ]);
   });
 
   it('GIVEN duplicated and out-of-order callbacks WHEN they arrive THEN every stage is delivered once', async () => {

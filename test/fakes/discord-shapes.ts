@@ -65,6 +65,17 @@ function checkComponents(rows: unknown): string[] {
     }
     if (row.components.length === 0 || row.components.length > 5) out.push('an action row holds 1–5 buttons');
     for (const b of row.components as Obj[]) {
+      if (b.type === 3) {
+        // A string select fills its row alone: custom_id 1–100, 1–25 options with label and value ≤ 100.
+        const options = Array.isArray(b.options) ? (b.options as Obj[]) : [];
+        if (row.components.length !== 1) out.push('a select menu must be alone in its action row');
+        if (typeof b.custom_id !== 'string' || b.custom_id.length === 0 || b.custom_id.length > 100) out.push('select custom_id must be 1–100 characters');
+        else if (ids.has(b.custom_id)) out.push(`custom_id ${b.custom_id} appears twice in one message`);
+        else ids.add(b.custom_id);
+        if (options.length === 0 || options.length > 25) out.push('a select menu holds 1–25 options');
+        for (const o of options) if (typeof o.label !== 'string' || !o.label || o.label.length > 100 || typeof o.value !== 'string' || !o.value || o.value.length > 100) out.push('select options need a label and a value of 1–100 characters');
+        continue;
+      }
       if (b.type !== 2) {
         out.push('only buttons (type 2) are expected in rows');
         continue;

@@ -16,7 +16,8 @@ export function checkMessage(a: Record<string, unknown>): string | null {
       if (b.type !== 'actions') continue;
       const id = String(e.action_id ?? '');
       if (!id || actionIds.has(id) || String(e.value ?? '').length > 2000) return 'invalid_blocks';
-      if (((e.text as { text?: string }).text ?? '').length > 75) return 'invalid_blocks';
+      if (((e.text as { text?: string } | undefined)?.text ?? '').length > 75) return 'invalid_blocks';
+      if (e.type === 'static_select' && ((e.options as unknown[]) ?? []).length > 100) return 'invalid_blocks';
       actionIds.add(id);
     }
   }

@@ -105,8 +105,9 @@ describe('KiePort.poll — GIVEN record-info answers', () => {
         source: 'poll',
         stage: 'complete',
         files: [
-          { key: 'vocal', label: 'Vocals', url: 'https://file.aiquickdraw.com/s/3d7021c9-fa8b-4eda-91d1-3b9297ddb172_Vocals.mp3' },
-          { key: 'instrumental', label: 'Instrumental', url: 'https://file.aiquickdraw.com/s/d92a13bf-c6f4-4ade-bb47-f69738435528_Instrumental.mp3' },
+          // Plus each stem's originData id: what one stem's MIDI is asked with (docs/kie-midi-wav.md).
+          { key: 'vocal', label: 'Vocals', url: 'https://file.aiquickdraw.com/s/3d7021c9-fa8b-4eda-91d1-3b9297ddb172_Vocals.mp3', audioId: '3d7021c9-fa8b-4eda-91d1-3b9297ddb172' },
+          { key: 'instrumental', label: 'Instrumental', url: 'https://file.aiquickdraw.com/s/d92a13bf-c6f4-4ade-bb47-f69738435528_Instrumental.mp3', audioId: 'd92a13bf-c6f4-4ade-bb47-f69738435528' },
         ],
       },
     });

@@ -14,7 +14,7 @@ const maxUrlChars = 2048;
 /** Kie ids are short; this only stops nonsense. */
 const maxIdChars = 200;
 
-export const commandNames = ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits'] as const;
+export const commandNames = ['separate', 'add-vocals', 'add-instrumental', 'jobs', 'job', 'credits', 'midi', 'wav'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 const modelChoices = [
@@ -95,7 +95,21 @@ export function creditsCommand(): SlashCommandBuilder {
   return guildOnly('credits', 'Kie credits: the balance (server managers) and what you and this server spent');
 }
 
+/** MIDI of a finished separation (docs/kie-midi-wav.md): all of it, or one stem. */
+export function midiCommand(): SlashCommandOptionsOnlyBuilder {
+  return guildOnly('midi', 'Turn a finished stem separation into a MIDI file, with a piano-roll picture')
+    .addStringOption((o) => o.setName('id').setDescription('The separation job id (start typing to pick one of yours)').setRequired(true).setMaxLength(40).setAutocomplete(true))
+    .addStringOption((o) => o.setName('stem').setDescription('Only this stem, e.g. Bass (default: the whole separation)').setMaxLength(maxIdChars).setAutocomplete(true));
+}
+
+/** WAV of one take of a finished add-vocals / add-instrumental job. */
+export function wavCommand(): SlashCommandOptionsOnlyBuilder {
+  return guildOnly('wav', 'Get a generated track as a lossless WAV file')
+    .addStringOption((o) => o.setName('id').setDescription('The add-vocals or add-instrumental job id').setRequired(true).setMaxLength(40).setAutocomplete(true))
+    .addIntegerOption((o) => o.setName('take').setDescription('Which take (default 1)').setMinValue(1).setMaxValue(10));
+}
+
 /** Every command as the JSON body of one bulk overwrite. */
 export function commandBodies(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [separateCommand(), addVocalsCommand(), addInstrumentalCommand(), jobsCommand(), jobCommand(), creditsCommand()].map((b) => b.toJSON());
+  return [separateCommand(), addVocalsCommand(), addInstrumentalCommand(), jobsCommand(), jobCommand(), creditsCommand(), midiCommand(), wavCommand()].map((b) => b.toJSON());
 }

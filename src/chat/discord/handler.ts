@@ -14,6 +14,7 @@ import {
 import { creditsText } from '../../core/costs.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
+import { startFollowUp, type FollowUpRequest } from '../../core/follow-ups.js';
 import type { Command, Job } from '../../core/types.js';
 import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
 import type { Logger } from '../../ops/logger.js';
@@ -106,6 +107,18 @@ export class InteractionHandler {
       await this.edit(i, text(await this.o.service.credits({ platform: 'discord', workspaceId: i.guildId, userId: i.user.id }, manages(i))));
       return;
     }
+    if (i.command === 'midi' || i.command === 'wav') {
+      const refusal = refuseStart(i, this.o.rules);
+      if (refusal) return first(ephemeral(refusal));
+      await first(deferPrivately);
+      const jobId = String(i.options.id ?? '').trim();
+      const req: FollowUpRequest =
+        i.command === 'midi'
+          ? { kind: 'midi', jobId, ...(typeof i.options.stem === 'string' && i.options.stem.trim() ? { stem: i.options.stem } : {}) }
+          : { kind: 'wav', jobId, take: typeof i.options.take === 'number' ? i.options.take : 1 };
+      await this.edit(i, text(await this.followUpJob(i, req, false)));
+      return;
+    }
     if (!isJobCommand(i.command)) return first(ephemeral(`stembot has no command /${i.command}.`));
     // Checks that need no I/O answer at once, privately; everything else after a private defer.
     const refusal = refuseStart(i, this.o.rules);
@@ -154,8 +167,20 @@ export class InteractionHandler {
     }
     const refusal = refuseStart(i, this.o.rules);
     if (refusal) return refusal;
+    // MIDI / WAV: the press was allowed above (requester or moderator), the new job is the presser's.
+    if (action.id === 'midi') return this.followUpJob(i, { kind: 'midi', jobId: job.id }, true);
+    if (action.id === 'wav') return this.followUpJob(i, { kind: 'wav', jobId: job.id, take: action.take }, true);
+    if (action.id === 'midi_stem') return this.followUpJob(i, { kind: 'midi', jobId: job.id, stem: action.stem }, true);
     const command = this.followUp(i, job, action);
     return 'message' in command ? command.message : this.submit(command);
+  }
+
+  /** MIDI of a separation or WAV of a take (src/core/follow-ups.ts), from a button or `/midi` / `/wav`. */
+  private async followUpJob(i: IntakeBase, req: FollowUpRequest, requesterChecked: boolean): Promise<string> {
+    const r = await startFollowUp(this.o.service, req, originOf(i), { requesterChecked });
+    if (!r.ok) return r.message;
+    this.o.logger.info({ jobId: r.job.id, kind: r.job.kind, parent: req.jobId }, 'discord follow-up accepted');
+    return `Started job \`${r.job.id}\` — ${describeJob(r.job)}. Its status message is in <#${r.job.channelId}>; the file${r.job.kind === 'midi' ? 's' : ''} will arrive in its thread.`;
   }
 
   /** The new job a follow-up button asks for: separate a generated track, or split a song into 12 stems. */
@@ -184,7 +209,16 @@ export class InteractionHandler {
       const contains = ADVANCED_STEM_NAMES.filter((n) => !n.toLowerCase().startsWith(typed) && n.toLowerCase().includes(typed));
       return [...starts, ...contains].slice(0, d.maxChoices).map((n) => ({ name: n, value: n }));
     }
-    if (i.command === 'job' && i.focused.name === 'id') {
+    if (i.command === 'midi' && i.focused.name === 'stem') {
+      // The separated tracks Kie named (originData ids), as a menu: one stem's MIDI.
+      const job = await this.o.service.get(String(i.options.id ?? '').trim());
+      if (!job || job.platform !== 'discord' || job.userId !== i.user.id || job.kind !== 'separate') return [];
+      return job.files
+        .filter((f) => !typed || f.label.toLowerCase().includes(typed))
+        .slice(0, d.maxChoices)
+        .map((f) => ({ name: clip(f.label, 100), value: f.key.slice(0, 100) }));
+    }
+    if ((i.command === 'job' || i.command === 'midi' || i.command === 'wav') && i.focused.name === 'id') {
       const jobs = await this.o.service.listForUser('discord', i.user.id, d.maxChoices);
       return jobs
         .filter((j) => !typed || j.id.includes(typed) || j.inputName.toLowerCase().includes(typed))

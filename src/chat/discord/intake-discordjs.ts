@@ -73,5 +73,7 @@ export function fromDiscordJs(i: BaseInteraction): Intake | null {
     const b = i as ButtonInteraction;
     return { ...base(b), kind: 'button', customId: b.customId };
   }
+  // The stem menu: its one choice travels in the custom_id, as in intake.ts.
+  if (i.isStringSelectMenu() && i.values.length === 1) return { ...base(i), kind: 'button', customId: `${i.customId}:${i.values[0]}` };
   return null;
 }

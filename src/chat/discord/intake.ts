@@ -65,6 +65,7 @@ const raw = z.object({
       resolved: z.object({ attachments: z.record(z.string(), attachment).optional() }).optional(),
       custom_id: z.string().optional(),
       component_type: z.number().optional(),
+      values: z.array(z.string()).optional(),
     })
     .optional(),
 });
@@ -111,6 +112,10 @@ export function fromApi(body: unknown): Intake | null {
   }
   if (i.type === InteractionType.MessageComponent && i.data?.component_type === ComponentType.Button && i.data.custom_id) {
     return { ...base, kind: 'button', customId: i.data.custom_id };
+  }
+  // A one-choice select (the stem menu) reads as a button whose custom_id carries the choice.
+  if (i.type === InteractionType.MessageComponent && i.data?.component_type === ComponentType.StringSelect && i.data.custom_id && i.data.values?.length === 1) {
+    return { ...base, kind: 'button', customId: `${i.data.custom_id}:${i.data.values[0]}` };
   }
   return { ...base, kind: 'unsupported', type: i.type };
 }

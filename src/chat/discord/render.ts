@@ -7,6 +7,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { Action, OutgoingMessage, StatusView } from '../../core/ports.js';
 import type { Job } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
+import { stemSelectRows } from './stem-select.js';
 import { discordDefaults as d } from './defaults.js';
 import { escapeMarkdown, escapePlain, toDiscordMarkdown } from './escape.js';
 
@@ -82,6 +83,8 @@ export function renderMessage(job: Job, message: OutgoingMessage): RenderedMessa
   for (let i = 0; i < buttons.length; i += d.maxButtonsPerRow) {
     components.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + d.maxButtonsPerRow) });
   }
+  // The stem menu of a MIDI button, in a row of its own while rows remain.
+  for (const row of stemSelectRows(message.actions ?? [])) if (components.length < d.maxRows) components.push(row as unknown as Row);
   const mention = message.mention ? `<@${job.userId}> ` : '';
   return {
     content: clip(`${mention}${toDiscordMarkdown(message.text)}`, d.maxContentChars),

@@ -5,17 +5,21 @@ import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { JobsApi, SubmitRefusal } from '../../core/ports.js';
+import { startFollowUp } from '../../core/follow-ups.js';
 import type { AudioInput, Command, Origin } from '../../core/types.js';
 import { creditsText } from '../../core/costs.js';
 import { safeFileName } from './safe-name.js';
 
 export const actionBody = z.object({
   action: z.object({
-    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'cancel']),
+    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'cancel', 'midi', 'wav']),
     label: z.string().max(200).optional(),
     jobId: z.string().min(1).max(200),
     taskId: z.string().min(1).max(200).optional(),
     audioId: z.string().min(1).max(200).optional(),
+    take: z.number().int().min(1).max(10).optional(),
+    /** `midi`: one stem (its audioId, key or label); absent = the whole separation. */
+    stem: z.string().min(1).max(200).optional(),
   }),
 });
 export type ActionRequest = z.infer<typeof actionBody>['action'];
@@ -35,6 +39,12 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
   if (action.id === 'redeliver') {
     const result = await jobs.redeliver(action.jobId, origin.userId);
     return result.ok ? { status: 202, body: { ok: true } } : { status: 400, body: { code: 'REDELIVER_REFUSED', message: result.message } };
+  }
+  if (action.id === 'midi' || action.id === 'wav') {
+    // MIDI of a separation / WAV of a take (src/core/follow-ups.ts); only the job's requester may ask.
+    const r = await startFollowUp(jobs, action.id === 'midi' ? { kind: 'midi', jobId: action.jobId, ...(action.stem ? { stem: action.stem } : {}) } : { kind: 'wav', jobId: action.jobId, take: action.take ?? 1 }, origin);
+    if (r.ok) return { status: 202, body: { ok: true, jobId: r.job.id } };
+    return { status: r.code === 'USER_CAP' || r.code === 'WORKSPACE_CAP' || r.code === 'KIE_RATE_LIMITED' ? 429 : 400, body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
   }
   const found = await sourceOf(action, jobs, uploadDir);
   if (!found.ok) return found.outcome;

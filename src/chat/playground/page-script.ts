@@ -134,7 +134,9 @@ export const pageScript = String.raw`(function () {
         h('span', { class: 'file-name', text: f.name }), h('span', { class: 'file-size', text: formatBytes(f.bytes) }),
         href ? h('a', { href: href, download: f.name, text: 'Download' }) : null
       ]),
-      href && /^audio\//.test(f.mimeType) ? h('audio', { controls: true, preload: 'metadata', src: href }) : null
+      href && /^audio\/(?!midi)/.test(f.mimeType) ? h('audio', { controls: true, preload: 'metadata', src: href }) : null,
+      // The MIDI's piano roll: the same picture the chat platforms get.
+      href && /^image\/png$/.test(f.mimeType) ? h('img', { class: 'roll', src: href, alt: f.name, loading: 'lazy' }) : null
     ]);
   }
   function linkItem(l) {
@@ -144,9 +146,16 @@ export const pageScript = String.raw`(function () {
   }
   function actionButton(action, errorLine) {
     var button = h('button', { type: 'button', class: 'btn', text: action.label });
+    // MIDI of a separation: a menu of its stems beside the button ("all stems" by default).
+    var menu = action.id === 'midi' && action.stems && action.stems.length > 1
+      ? h('select', { class: 'stem-menu', 'aria-label': 'Which stems' }, [h('option', { value: '', text: 'all stems' })].concat(action.stems.map(function (s) { return h('option', { value: s.key, text: s.label }); })))
+      : null;
     button.addEventListener('click', function () {
       button.disabled = true; errorLine.hidden = true;
-      api('POST', '/playground/api/actions', { action: action }).then(function (r) {
+      var sent = { id: action.id, label: action.label, jobId: action.jobId };
+      ['taskId', 'audioId', 'take'].forEach(function (k) { if (action[k] !== undefined) sent[k] = action[k]; });
+      if (menu && menu.value) sent.stem = menu.value;
+      api('POST', '/playground/api/actions', { action: sent }).then(function (r) {
         button.disabled = false;
         if (r.ok) { state.follow = true; return; }
         if (r.status !== 401) { errorLine.textContent = r.data.message || 'That did not work.'; errorLine.hidden = false; }
@@ -154,7 +163,7 @@ export const pageScript = String.raw`(function () {
         button.disabled = false; errorLine.textContent = 'stembot could not be reached.'; errorLine.hidden = false;
       });
     });
-    return button;
+    return menu ? h('span', { class: 'action-group' }, [menu, button]) : button;
   }
   function messageItem(m) {
     var text = h('p', { class: 'text' }, [m.mention ? mention(m.mention.userName) : null, m.mention ? ' ' : null].concat(richText(m.text)));

@@ -99,9 +99,11 @@ code { font-family: var(--mono); font-size: .88em; background: var(--panel-2); b
 .file-size { color: var(--muted); font-size: 12px; }
 .file-head a { margin-left: auto; font-size: 13px; }
 .file audio { width: 100%; height: 36px; margin-top: 6px; display: block; }
+.file img.roll { display: block; max-width: 100%; height: auto; margin-top: 6px; border-radius: 6px; }
 .links { margin-top: 6px; display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 14px; }
 .links a { overflow-wrap: anywhere; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+.action-group { display: inline-flex; gap: 4px; align-items: center; }
 .btn { border: 1px solid var(--line); background: var(--panel); border-radius: 8px; padding: 5px 12px; cursor: pointer; font-size: 13.5px; }
 .btn:hover { border-color: var(--accent); color: var(--accent); }
 .btn:disabled { opacity: .55; cursor: progress; }

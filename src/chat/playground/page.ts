@@ -56,9 +56,17 @@ export const pageHtml = `<!doctype html>
       <button type="button" class="tab" role="tab" data-command="separate" aria-selected="true">/separate</button>
       <button type="button" class="tab" role="tab" data-command="add-vocals" aria-selected="false">/add-vocals</button>
       <button type="button" class="tab" role="tab" data-command="add-instrumental" aria-selected="false">/add-instrumental</button>
+      <button type="button" class="tab" role="tab" data-command="midi" aria-selected="false">/midi</button>
+      <button type="button" class="tab" role="tab" data-command="wav" aria-selected="false">/wav</button>
     </div>
 
-    <div class="source">
+    <div class="grid" data-for="midi wav">
+      ${field('id', 'the finished job: a separation (/midi) or a generated song (/wav)', '<input name="id" maxlength="40" placeholder="job id" autocomplete="off">')}
+      ${field('midi_stem', 'optional: only this stem, e.g. Bass', '<input name="midi_stem" maxlength="100" placeholder="all stems">', 'data-for="midi"')}
+      ${field('take', 'which take', '<input name="take" type="number" min="1" max="10" step="1" value="1">', 'data-for="wav"')}
+    </div>
+
+    <div class="source" data-for="separate add-vocals add-instrumental">
       <div class="seg" role="radiogroup" aria-label="Song">
         <label><input type="radio" name="source" value="file" checked>File</label>
         <label><input type="radio" name="source" value="url">URL</label>

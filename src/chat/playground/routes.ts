@@ -8,6 +8,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { systemClock, type Clock, type JobsApi } from '../../core/ports.js';
 import type { Origin } from '../../core/types.js';
 import { actionBody, runAction, submitOutcome } from './actions.js';
+import { followUpFromFields, isFollowUpCommand } from './follow-up-command.js';
 import { registerAuth } from './auth-routes.js';
 import type { PlaygroundChat } from './chat-port.js';
 import { toCommand } from './command-form.js';
@@ -93,6 +94,12 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
       // The rest of an oversize upload is not worth reading: close the connection after answering.
       if (form.status === 413) reply.header('connection', 'close');
       return reply.code(form.status).send({ code: form.code, message: form.message });
+    }
+    if (isFollowUpCommand(form.fields.command)) {
+      // /midi and /wav name a finished job, never a song: an attached file has no use here.
+      await discardUpload(form.file);
+      const r = await followUpFromFields(form.fields, opts.jobs, origin);
+      return reply.code(r.status).send(r.body);
     }
     const built = toCommand(form.fields, form.file, origin);
     if (!built.ok) {

@@ -6,11 +6,14 @@
 // permission in the payload); the Kie track comes from the job's own files.
 // https://docs.slack.dev/interactivity/handling-user-interaction#payloads
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { startFollowUp } from '../../core/follow-ups.js';
 import type { AudioInput, Command, Job } from '../../core/types.js';
 import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { replyTo, type Reply } from './reply.js';
+import { registerStemMenu } from './stem-menu.js';
+import { escapeText } from './escape.js';
 
 function trackName(job: Job, audioId: string): string {
   if (job.params.kind === 'separate') return `Kie track ${audioId.slice(0, 8)}`;
@@ -60,6 +63,12 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
       const r = await deps.service.redeliver(job.id, user.id);
       return reply(r.ok ? 'Delivering the files again in the job’s thread.' : r.message);
     }
+    if (pressed.id === 'midi' || pressed.id === 'wav') {
+      // MIDI of the separation / WAV of a take (src/core/follow-ups.ts): a job of its own, with its own thread.
+      const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
+      const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: job.id } : { kind: 'wav', jobId: job.id, take: pressed.value.n ?? 1 }, origin);
+      return reply(r.ok ? `Started job \`${r.job.id}\` — ${pressed.id === 'midi' ? 'MIDI' : 'WAV'} of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the file${pressed.id === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+    }
     const input = await inputFor(job, pressed.id, pressed.value, reply);
     if (!input) return;
     const command: Command = {
@@ -69,4 +78,5 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     };
     await startJob(deps, command, reply, b.response_url);
   });
+  registerStemMenu(bolt, deps);
 }

@@ -2,6 +2,7 @@
 // with follow-up buttons. https://docs.slack.dev/reference/block-kit/blocks
 import type { KnownBlock } from '@slack/web-api';
 import type { Action, StatusView } from '../../core/ports.js';
+import { stemMenu } from './stem-menu.js';
 import { escapeText, truncate } from './format.js';
 
 // Slack's @slack/types block unions are strict and verbose; stembot builds plain JSON and Slack validates it.
@@ -44,12 +45,14 @@ export interface ButtonValue {
   /** Kie task id and audio id (separate_track): only names one of the job's own tracks */
   t?: string;
   a?: string;
+  /** take number (wav) */
+  n?: number;
 }
 
 export const actionPrefix = 'stembot:';
 
 export function button(action: Action, index: number): Block {
-  const value: ButtonValue = { j: action.jobId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}) };
+  const value: ButtonValue = { j: action.jobId, ...(action.taskId ? { t: action.taskId } : {}), ...(action.audioId ? { a: action.audioId } : {}), ...(action.take ? { n: action.take } : {}) };
   return {
     type: 'button',
     // action_id must be unique within the message: two "Separate stems (take n)" buttons differ by index.
@@ -61,17 +64,18 @@ export function button(action: Action, index: number): Block {
 }
 
 export function actionsBlock(actions: Action[]): Block {
-  return { type: 'actions', elements: actions.slice(0, 25).map((a, i) => button(a, i)) };
+  // A MIDI button brings its stem menu (stem-menu.ts); Slack allows 25 elements per actions block.
+  return { type: 'actions', elements: actions.flatMap((a, i) => [button(a, i), ...stemMenu(a, i)]).slice(0, 25) };
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
-  const m = /^stembot:(separate_track|split_stems|redeliver|cancel):\d+$/.exec(actionId);
+  const m = /^stembot:(separate_track|split_stems|redeliver|cancel|midi|wav):\d+$/.exec(actionId);
   if (!m || !value) return null;
   try {
     const v = JSON.parse(value) as Partial<ButtonValue>;
     // Buttons posted before this change also carry `u` (the requester): ignored, the job says who that is.
     if (typeof v.j !== 'string') return null;
-    return { id: m[1] as Action['id'], value: { j: v.j, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}) } };
+    return { id: m[1] as Action['id'], value: { j: v.j, ...(typeof v.t === 'string' ? { t: v.t } : {}), ...(typeof v.a === 'string' ? { a: v.a } : {}), ...(typeof v.n === 'number' ? { n: v.n } : {}) } };
   } catch {
     return null;
   }

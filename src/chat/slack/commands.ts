@@ -2,11 +2,12 @@
 // a modal opens. Every command is acknowledged first: Slack allows 3 s. `/jobs` and `/job <id>` answer privately.
 // https://docs.slack.dev/interactivity/implementing-slash-commands
 import type { App, SlashCommand } from '@slack/bolt';
-import type { JobKind } from '../../core/types.js';
+import type { StartKind as JobKind } from '../../core/types.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { jobDetail, jobsList } from './jobs-view.js';
 import { buildModal, type ModalMeta } from './modals.js';
+import { registerFollowUpCommands } from './follow-up-commands.js';
 import { commandKinds } from './options.js';
 import { commandFromLine, usage } from './parse-line.js';
 import { replyTo, type Reply } from './reply.js';
@@ -70,4 +71,6 @@ export function registerCommands(bolt: App, deps: SlackDeps): void {
     const { text, blocks } = jobDetail(job, deps.clock.now(), command.user_id, command.team_domain);
     await reply(text, blocks);
   });
+
+  registerFollowUpCommands(bolt, deps);
 }

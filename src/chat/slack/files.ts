@@ -6,7 +6,7 @@
 // https://docs.slack.dev/messaging/working-with-files#authenticating
 import { describeFailure } from '../../core/messages.js';
 import { onOrigin } from '../../delivery/credentials.js';
-import type { AudioInput, JobKind } from '../../core/types.js';
+import type { AudioInput, StartKind as JobKind } from '../../core/types.js';
 import type { Built, RawOptions } from './options.js';
 import { nameFromUrl } from '../../core/input-name.js';
 

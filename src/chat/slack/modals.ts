@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
 import { kieLimits } from '../../core/validate.js';
-import type { AudioInput, JobKind, JobParams } from '../../core/types.js';
+import type { AudioInput, StartKind as JobKind, JobParams } from '../../core/types.js';
 import { mrkdwn, type Block } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { escapeText, truncate } from './format.js';

@@ -2,7 +2,7 @@
 // how their text values become the core's JobParams. The line parser and the modal both produce RawOptions,
 // so a value means the same thing whichever way it was typed.
 import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
-import type { JobKind, JobParams, KieModel, SeparationMode } from '../../core/types.js';
+import type { StartKind as JobKind, JobParams, KieModel, SeparationMode } from '../../core/types.js';
 
 export type OptionName =
   | 'url' | 'task_id' | 'audio_id' | 'mode' | 'stem' | 'prompt' | 'style' | 'title' | 'tags' | 'negative_tags'

@@ -5,7 +5,7 @@
 //   /add-vocals https://… prompt:"a folk song about rivers" style:Folk title:"River Song"
 // Slack sends links as `<https://…>` or `<https://…|label>` and escapes &, <, > as entities: both are undone.
 // https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
-import type { AudioInput, JobKind, JobParams } from '../../core/types.js';
+import type { AudioInput, StartKind as JobKind, JobParams } from '../../core/types.js';
 import { resolveInput } from './files.js';
 import { buildParams, commandOf, modes, optionNames, type OptionName, type Problem, type RawOptions } from './options.js';
 

@@ -2,7 +2,7 @@
 // (or a link), they open the matching modal with that file prefilled.
 // https://docs.slack.dev/interactivity/implementing-shortcuts#messages
 import type { App, MessageShortcut } from '@slack/bolt';
-import type { JobKind } from '../../core/types.js';
+import type { StartKind as JobKind } from '../../core/types.js';
 import { openModal } from './commands.js';
 import type { SlackDeps } from './deps.js';
 import { onOrigin } from '../../delivery/credentials.js';
