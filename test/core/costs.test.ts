@@ -10,7 +10,7 @@ afterEach(() => useCostTable(defaultCosts));
 
 describe('costs', () => {
   it('GIVEN no KIE_COSTS THEN each operation costs the documented default', () => {
-    expect(defaultCosts).toEqual({ separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12 });
+    expect(defaultCosts).toEqual({ separate_vocal: 10, split_stem: 50, split_stem_advanced: 20, add_vocals: 12, add_instrumental: 12, midi: 5, wav: 2 });
     expect(costOf({ kind: 'separate', mode: 'vocals' })).toBe(10);
     expect(costOf({ kind: 'separate', mode: 'stems' })).toBe(50);
     expect(costOf({ kind: 'separate', mode: 'single', stem: 'Piano' })).toBe(20);
@@ -22,7 +22,7 @@ describe('costs', () => {
     const loaded = loadConfig({ KIE_COSTS: 'split_stem=60, add_vocals=15' });
     if (!loaded.ok) throw new Error(loaded.message);
     expect(loaded.config.spend.costs).toEqual({ ...defaultCosts, split_stem: 60, add_vocals: 15 });
-    expect(loadConfig({ KIE_COSTS: 'stems=5' })).toEqual({ ok: false, message: 'Invalid configuration: KIE_COSTS stems is not one of separate_vocal, split_stem, split_stem_advanced, add_vocals, add_instrumental' });
+    expect(loadConfig({ KIE_COSTS: 'stems=5' })).toEqual({ ok: false, message: 'Invalid configuration: KIE_COSTS stems is not one of separate_vocal, split_stem, split_stem_advanced, add_vocals, add_instrumental, midi, wav' });
     expect(loadConfig({ KIE_COSTS: 'split_stem=lots' })).toEqual({ ok: false, message: 'Invalid configuration: KIE_COSTS "split_stem=lots" is not name=credits' });
     expect(loadConfig({ BUDGET_USER_DAILY: '-5' }).ok).toBe(false);
     const none = loadConfig({ KIE_COSTS: '', BUDGET_USER_DAILY: '', BUDGET_SERVER_MONTHLY: '', KIE_LOW_BALANCE: '' });

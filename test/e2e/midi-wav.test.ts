@@ -23,7 +23,7 @@ const finished = (jobId: string) =>
     return job.delivered.length > 0 || job.state === 'failed' ? job : undefined;
   }, `job ${jobId} finished and delivered`);
 const press = async (action: object) => {
-  const r = await request(`${stack.base}/playground/api/actions`, { method: 'POST', headers: { cookie: stack.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  const r = await request(`${stack.base}/playground/api/actions`, { method: 'POST', headers: { cookie: stack.cookie, origin: stack.base, 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
   return { status: r.statusCode, body: (await r.body.json()) as { jobId?: string; message?: string } };
 };
 const callbacksOf = (taskId: string) => stack.sim.control.callbacks().filter((c) => c.taskId === taskId);

@@ -102,7 +102,7 @@ describe('npm run doctor against the fakes', () => {
       `✔ PUBLIC_URL routes back — http://127.0.0.1:${port}/callbacks/kie/… reached this stembot (answered by the doctor listening on 127.0.0.1:${port}; nothing else was running)`,
       `✔ Discord token — valid, bot stembot (${discord.botUserId})`,
       `✔ Discord application — stembot (${APP_ID})`,
-      '✔ Discord commands — /separate, /add-vocals, /add-instrumental, /jobs, /job, /credits registered globally',
+      '✔ Discord commands — /separate, /add-vocals, /add-instrumental, /jobs, /job, /credits, /midi, /wav registered globally',
       '✔ Discord interactions endpoint — not set (gateway mode)',
       '✔ Slack token — valid, @stembot in Stembot Test',
       '✔ Slack scopes — commands, chat:write, files:read, files:write, channels:read, groups:read, im:read, mpim:read granted',
@@ -199,7 +199,7 @@ describe('npm run doctor against the fakes', () => {
   it('GIVEN commands not registered (or only globally when DISCORD_GUILD_ID is set) THEN ✘ Discord commands', async () => {
     const none = await doctor(env());
     expect(none.line('Discord commands')).toBe(
-      '✘ Discord commands — /separate, /add-vocals, /add-instrumental, /jobs, /job, /credits not registered globally — start stembot (it registers them) or run `npm run discord:register`.',
+      '✘ Discord commands — /separate, /add-vocals, /add-instrumental, /jobs, /job, /credits, /midi, /wav not registered globally — start stembot (it registers them) or run `npm run discord:register`.',
     );
     expect(none.code).toBe(1);
     await registerGlobally();
@@ -212,7 +212,7 @@ describe('npm run doctor against the fakes', () => {
   it('GIVEN a partial registration THEN ✘ names only the missing commands', async () => {
     await createRest({ apiUrl: discord.apiUrl, token: DISCORD_TOKEN }).put(`/applications/${APP_ID}/commands`, { body: [{ name: 'separate', description: 'x' }] });
     const r = await doctor(env());
-    expect(r.line('Discord commands')).toMatch(/^✘ Discord commands — \/add-vocals, \/add-instrumental, \/jobs, \/job, \/credits not registered globally/);
+    expect(r.line('Discord commands')).toMatch(/^✘ Discord commands — \/add-vocals, \/add-instrumental, \/jobs, \/job, \/credits, \/midi, \/wav not registered globally/);
   });
 
   it('GIVEN commands registered with other options than this version THEN ! Discord commands names them', async () => {

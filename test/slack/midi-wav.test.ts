@@ -118,7 +118,7 @@ describe('Slack: the stem menu', () => {
       );
     const refused = stack.slack.responseUrl();
     await choose(bob, refused);
-    expect(String((await waitFor('refusal', () => stack.slack.responses.find((r) => refused.endsWith(`/${r.id}`)))).body.text)).toContain(`Only <@${alice.id}>`);
+    expect(String((await waitFor('refusal', () => stack.slack.responses.find((r) => refused.endsWith(`/${r.id}`)))).body.text)).toContain('Only the person who started this job can ask for its MIDI or WAV.');
     const responseUrl = stack.slack.responseUrl();
     await choose(alice, responseUrl);
     const answer = String((await waitFor('answer', () => stack.slack.responses.find((r) => responseUrl.endsWith(`/${r.id}`)))).body.text);
