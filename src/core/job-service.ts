@@ -24,7 +24,7 @@ export class JobService implements JobsApi {
 
   async submit(command: Command): Promise<{ ok: true; job: Job } | SubmitRefusal> {
     const valid = await validateCommand(command, this.o.maxInputBytes);
-    if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
+    if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail, command.params.kind) };
     const { origin } = command;
     const created = await this.o.store.createJobWithinCaps(
       {

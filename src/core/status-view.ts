@@ -3,17 +3,18 @@ import { kindLabels, modeLabels } from './messages.js';
 import type { StatusView } from './ports.js';
 import type { Job, JobState } from './types.js';
 
+// Stages named as a musician would say them, not as Kie's callbacks do ("text", "first").
 const separationSteps: { state: JobState; label: string }[] = [
   { state: 'queued', label: 'Queued' },
   { state: 'submitted', label: 'Separating' },
-  { state: 'complete', label: 'Complete' },
+  { state: 'complete', label: 'Done' },
 ];
 const generationSteps: { state: JobState; label: string }[] = [
   { state: 'queued', label: 'Queued' },
-  { state: 'submitted', label: 'Submitted' },
-  { state: 'text', label: 'Text' },
+  { state: 'submitted', label: 'Sent to Kie' },
+  { state: 'text', label: 'Lyrics & arrangement' },
   { state: 'first', label: 'First take' },
-  { state: 'complete', label: 'Complete' },
+  { state: 'complete', label: 'Done' },
 ];
 
 const lines: Record<JobState, (job: Job) => string> = {
@@ -43,7 +44,7 @@ export function statusView(job: Job, now: number): StatusView {
   const order = steps.map((s) => s.state);
   // A skipped stage (complete without text) still counts as passed.
   const reached = job.state === 'failed' ? -1 : order.indexOf(job.state);
-  const failedAt = job.state === 'failed' ? Math.max(0, order.indexOf(job.taskId ? 'submitted' : 'queued')) : -1;
+  const failedAt = job.state === 'failed' ? failedStep(job, order) : -1;
   const elapsedMs = (job.finishedAt ?? now) - job.createdAt;
   return {
     jobId: job.id,
@@ -61,4 +62,16 @@ export function statusView(job: Job, now: number): StatusView {
     stageLine: `${lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
     elapsedMs,
   };
+}
+
+/**
+ * The step a failed job failed at: the one it had reached (shown as "current" while it ran), or — when it
+ * never left the queue — the hand-over to Kie that did not happen. Older rows do not record how far they got:
+ * a Kie task id means Kie had it.
+ */
+function failedStep(job: Job, order: JobState[]): number {
+  const reached = job.failure?.reached ?? (job.taskId ? 'submitted' : 'queued');
+  const at = order.indexOf(reached);
+  if (at < 0) return order.indexOf('submitted');
+  return reached === 'queued' ? at + 1 : at;
 }
