@@ -12,6 +12,7 @@ import type { OutboxWorker } from './delivery/outbox-worker.js';
 import type { KieClient } from './kie/client.js';
 import { createBackground, createKie } from './background.js';
 import { callbackRoute } from './http/callback-route.js';
+import { QuietRequestLog } from './http/request-log.js';
 import { installErrorHandler } from './http/errors.js';
 import { loadShedding } from './http/load-shedding.js';
 import { cutSlowBodies } from './http/slow-clients.js';
@@ -73,7 +74,10 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     maxActivePerUser: t.maxActivePerUser,
     maxActivePerWorkspace: t.maxActivePerWorkspace,
     onWork: () => worker?.wake(),
-    onSubmit: (job) => metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform }),
+    onSubmit: (job) => {
+      metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform });
+      logger.info({ jobId: job.id, kind: job.kind, platform: job.platform }, 'job accepted');
+    },
     onEvent: (job, event, outcome) => {
       if (!outcome.applied) return;
       if (event.stage === 'complete') metrics.jobsCompleted.inc({ kind: job.kind });
@@ -86,6 +90,8 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Request lines at debug, job lines at info (src/http/request-log.ts).
+    logController: new QuietRequestLog(),
     // Believe X-Forwarded-For / -Proto only from configured proxies (TRUST_PROXY): req.ip and req.protocol.
     trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
     // Slow clients: see src/http/slow-clients.ts. Node's whole-request limit is the upload routes' longer one.

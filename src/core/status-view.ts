@@ -1,4 +1,5 @@
 // The neutral status message: what stage a job is in, in words, for every platform to render.
+import { displayTitle } from './input-name.js';
 import { kindLabels, modeLabels } from './messages.js';
 import type { StatusView } from './ports.js';
 import type { Job, JobState } from './types.js';
@@ -36,7 +37,7 @@ export function formatElapsed(ms: number): string {
 function title(job: Job): string {
   const p = job.params;
   if (p.kind === 'separate') return `${kindLabels.separate} · ${p.mode === 'single' && p.stem ? p.stem : modeLabels[p.mode]}`;
-  return `${kindLabels[p.kind]} · “${p.title}”`;
+  return `${kindLabels[p.kind]} · “${displayTitle(p.title)}”`;
 }
 
 export function statusView(job: Job, now: number): StatusView {

@@ -11,6 +11,7 @@ import {
   type APIInteractionResponse,
   type REST,
 } from 'discord.js';
+import { followUpInputName } from '../../core/input-name.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
 import type { Command, Job } from '../../core/types.js';
@@ -152,7 +153,7 @@ export class InteractionHandler {
       if (!file?.audioId || !job.taskId) return { message: 'That track is not part of this job.' };
       return {
         origin: originOf(i),
-        input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: file.label },
+        input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: followUpInputName(job, file.audioId) },
         params: { kind: 'separate', mode: 'vocals' },
       };
     }
@@ -161,7 +162,7 @@ export class InteractionHandler {
     const input = reuseInput(job.input, expiresAt, { now: this.o.clock.now(), minLifetimeMs: this.o.cdnMinLifetimeMs });
     if (!input.ok) return { message: input.message };
     const meta: Record<string, number> = input.input.type === 'url' && expiresAt !== undefined ? { inputExpiresAt: expiresAt } : {};
-    return { origin: originOf(i, meta), input: { ...input.input, name: job.inputName }, params: { kind: 'separate', mode: 'stems' } };
+    return { origin: originOf(i, meta), input: { ...input.input, name: followUpInputName(job) }, params: { kind: 'separate', mode: 'stems' } };
   }
 
   private async choices(i: Extract<Intake, { kind: 'autocomplete' }>): Promise<APIApplicationCommandOptionChoice<string>[]> {
