@@ -55,9 +55,17 @@ export const pageHtml = `<!doctype html>
       <button type="button" class="tab" role="tab" data-command="separate" aria-selected="true">/separate</button>
       <button type="button" class="tab" role="tab" data-command="add-vocals" aria-selected="false">/add-vocals</button>
       <button type="button" class="tab" role="tab" data-command="add-instrumental" aria-selected="false">/add-instrumental</button>
+      <button type="button" class="tab" role="tab" data-command="jobs" aria-selected="false">/jobs</button>
+      <button type="button" class="tab" role="tab" data-command="job" aria-selected="false">/job</button>
+      <button type="button" class="collapse" id="collapse" aria-expanded="true" aria-controls="composer" title="Fold the composer away to see more of the channel">Hide ▾</button>
     </div>
 
-    <div class="source">
+    <p class="hint" data-for="jobs">Your recent jobs, their state and where to find them. Only you see the answer.</p>
+    <div class="grid" data-for="job">
+      ${field('id', 'of one of your jobs (from /jobs)', '<input name="job_id" placeholder="e.g. 8f3k2m9q1z" autocomplete="off" aria-label="id">', '', 'span-2')}
+    </div>
+
+    <div class="source" data-for="separate add-vocals add-instrumental">
       <div class="seg" role="radiogroup" aria-label="Song">
         <label><input type="radio" name="source" value="file" checked>File</label>
         <label><input type="radio" name="source" value="url">URL</label>
