@@ -127,14 +127,17 @@ code { font-family: var(--mono); font-size: .88em; background: var(--panel-2); b
 .badge[data-state="complete"] { color: var(--ok); border-color: var(--ok); }
 .badge[data-state="failed"] { color: var(--bad); border-color: var(--bad); }
 
-.composer { border-top: 1px solid var(--line); padding: 12px 18px 14px; background: var(--panel); max-height: 40vh; max-height: 40dvh; overflow-y: auto; flex: none; }
+.composer { border-top: 1px solid var(--line); padding: 0 18px; background: var(--panel); max-height: 40vh; max-height: 40dvh; overflow-y: auto; flex: none; }
+/* The commands stay at the top and Send at the bottom while the options scroll between them. */
+.composer > .tabs { position: sticky; top: 0; z-index: 2; background: var(--panel); padding-top: 12px; padding-bottom: 10px; margin-bottom: 0; }
+.composer > .send-row { position: sticky; bottom: 0; z-index: 2; background: var(--panel); padding: 10px 0 14px; }
 /* Folded: only the commands and the send row, so the channel has the screen. */
 .composer.collapsed > :not(.tabs):not(.send-row) { display: none !important; }
 .composer.collapsed .tabs { margin-bottom: 6px; }
-.collapse { margin-left: auto; border: 0; background: none; color: var(--muted); cursor: pointer; font-size: 13px; padding: 4px 6px; }
+.collapse { margin-left: auto; flex: none; white-space: nowrap; border: 0; background: var(--panel); color: var(--muted); cursor: pointer; font-size: 13px; padding: 4px 6px; position: sticky; right: 0; }
 .collapse:hover { color: var(--accent); }
 .hint { margin: 0 0 10px; color: var(--muted); font-size: 13.5px; }
-.tabs { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 10px; }
+.tabs { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; margin-bottom: 10px; }
 .tab { border: 1px solid var(--line); background: var(--panel-2); border-radius: 999px; padding: 4px 12px; cursor: pointer; font-family: var(--mono); font-size: 13.5px; }
 .tab[aria-selected="true"] { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin-bottom: 10px; }
@@ -163,7 +166,7 @@ details.more[open] summary { margin-bottom: 8px; }
 .send:disabled { opacity: .6; cursor: progress; }
 .composer-error { margin: 0; color: var(--bad); font-size: 13.5px; flex: 1 1 240px; white-space: pre-line; overflow-wrap: anywhere; }
 .composer-ok { margin: 0; color: var(--ok); font-size: 13.5px; flex: 1 1 240px; }
-.tricks { margin-top: 10px; font-size: 13px; color: var(--muted); }
+.tricks { margin: 0 0 14px; font-size: 13px; color: var(--muted); }
 .tricks p { margin: 6px 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; }
 .chip { border: 1px dashed var(--line); background: none; border-radius: 999px; padding: 2px 9px; cursor: pointer; font-family: var(--mono); font-size: 12px; color: var(--text); }
@@ -185,8 +188,9 @@ details.more[open] summary { margin-bottom: 8px; }
   .steps { gap: 6px 12px; }
   .step + .step::before { display: none; }
   .send { width: 100%; }
-  .composer { max-height: 36vh; max-height: 36dvh; padding-top: 8px; }
-  .tabs { flex-wrap: nowrap; overflow-x: auto; margin-bottom: 8px; }
+  .composer { max-height: 36vh; max-height: 36dvh; }
+  .composer > .tabs { flex-wrap: nowrap; overflow-x: auto; padding-top: 8px; padding-bottom: 8px; }
+  .composer > .send-row { padding: 8px 0 10px; }
   .tab { flex: none; padding: 3px 10px; font-size: 12.5px; }
 }
 `;
