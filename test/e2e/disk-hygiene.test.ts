@@ -47,7 +47,7 @@ async function upload(bytes: number, name: string): Promise<string> {
   form.set('command', 'separate');
   form.set('mode', 'vocals');
   form.set('audio', new Blob([wavBytesFor({ seed: bytes, freqHz: 330, bytes })], { type: 'audio/wav' }), name);
-  const res = await fetch(`${stack.base}/playground/api/commands`, { method: 'POST', headers: { cookie: stack.cookie }, body: form });
+  const res = await fetch(`${stack.base}/playground/api/commands`, { method: 'POST', headers: { cookie: stack.cookie, origin: stack.base }, body: form });
   expect(res.status).toBe(202);
   return ((await res.json()) as { jobId: string }).jobId;
 }
