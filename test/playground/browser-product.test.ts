@@ -107,6 +107,7 @@ describe.each(widths)('playground at $name width', ({ name, viewport }) => {
     const row = list.locator(`.job-row[data-job="${job!.id}"]`);
     expect(await row.locator('.job-line').textContent()).toBe(`${job!.id} Stem separation · up to 12 stems · Night Drive.mp3 complete`);
     expect(await row.locator('.job-stage').textContent()).toBe('Done — 12 stems in the thread.');
+    await page.screenshot({ path: `${shots}/${name}-jobs.png` });
     // The same job by its id, through the /job command.
     await tab('/job').click();
     await expandComposer();
@@ -123,6 +124,8 @@ describe.each(widths)('playground at $name width', ({ name, viewport }) => {
     expect(await last.locator('.in-thread').textContent()).toBe('↳ in thread: Stem separation: Night Drive.mp3');
     expect(await page.locator('#messages > li').nth(before).locator('.file-name').count()).toBe(10);
     expect(await last.locator('.file-name').allTextContents()).toEqual(['Night Drive - Brass.wav', 'Night Drive - Woodwinds.wav']);
+    await last.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/${name}-delivered-again.png` });
     // Following the pointer brings the job's status card into view.
     await last.locator('.in-thread').click();
     const card = page.locator('.msg-status', { has: page.locator('.thread-head', { hasText: 'Night Drive.mp3' }) });
