@@ -11,7 +11,7 @@ import {
   type APIInteractionResponse,
   type REST,
 } from 'discord.js';
-import { followUpInputName } from '../../core/input-name.js';
+import { displayTitle, followUpInputName } from '../../core/input-name.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
 import type { Command, Job } from '../../core/types.js';
@@ -190,5 +190,5 @@ export class InteractionHandler {
 function describeJob(job: Job): string {
   const p = job.params;
   if (p.kind === 'separate') return `${kindLabels.separate} (${p.mode === 'single' && p.stem ? escapeMarkdown(p.stem) : modeLabels[p.mode]})`;
-  return `${kindLabels[p.kind]} (“${escapeMarkdown(clip(p.title, 80))}”)`;
+  return `${kindLabels[p.kind]} (“${escapeMarkdown(clip(displayTitle(p.title), 80))}”)`;
 }
