@@ -1,4 +1,4 @@
-// Which stems a separation mode comes back with (docs/kie-api.md, "Callbacks"): Kie sends every one of these
+// Which stems a separation mode comes back with (docs/separation-results.md): Kie sends every one of these
 // keys, with an empty URL for a part the song does not have. The callback parser drops the empty ones, so the
 // ones missing from a finished job are the parts that are not in the song.
 import type { Job } from './types.js';
