@@ -3,11 +3,13 @@
 // "Deliver again", the cap refusal listing the running jobs, Send disabled while the live connection is down,
 // an unknown #sim= scenario refused with the known ones, a waveform drawn from each stem's audio, and a
 // composer that leaves the channel most of the screen. Screenshots go to /tmp/shots/.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioNames } from '../../src/sim/scenarios.js';
 import { PASSWORD, startStack, type Stack } from '../e2e/harness.js';
+import { jobFrom, wav } from './fixtures.js';
 import { startPlayground, type Playground } from './harness.js';
 
 const waitMs = 15_000;
@@ -218,5 +220,30 @@ describe.each(widths)('playground in demo mode at $name width', ({ viewport }) =
     expect(pg.jobs.commands).toEqual([]);
     // Every known one is offered as a chip.
     expect(await page.locator('#tricks .chip').allTextContents()).toEqual([...scenarioNames]);
+  });
+
+  it('GIVEN a silent stem and a loud one posted in the channel THEN the silent one is drawn flat and tagged "silent"', async () => {
+    const loud = wav(0.5);
+    const silent = Buffer.from(loud);
+    silent.fill(0, 44); // same header, every sample zero
+    const paths = { loud: join(pg.dataDir, 'loud.wav'), silent: join(pg.dataDir, 'silent.wav') };
+    await writeFile(paths.loud, loud);
+    await writeFile(paths.silent, silent);
+    const job = jobFrom({ origin: { platform: 'playground', workspaceId: 'local', channelId: 'playground', userId: 'playground-user', userName: 'You' }, input: { type: 'url', url: 'https://e/s.mp3', name: 's.mp3' }, params: { kind: 'separate', mode: 'vocals' } }, 'job-wave', Date.now());
+    const posted = await pg.chat.post(job, null, {
+      text: '**Quiet Song** — 2 stems',
+      files: [
+        { path: paths.loud, name: 'Quiet Song - Vocals.wav', bytes: loud.length, mimeType: 'audio/wav' },
+        { path: paths.silent, name: 'Quiet Song - Brass.wav', bytes: silent.length, mimeType: 'audio/wav' },
+      ],
+    }, 'wave-test');
+    expect(posted.ok).toBe(true);
+    const files = page.locator('.msg', { hasText: 'Quiet Song — 2 stems' }).locator('.file');
+    await expect.poll(() => files.locator('canvas.wave').count(), { timeout: waitMs }).toBe(2);
+    await expect.poll(() => files.locator('canvas.wave[data-state="loading"]').count(), { timeout: waitMs }).toBe(0);
+    expect(await files.nth(0).locator('canvas.wave').getAttribute('data-state')).toBe('drawn');
+    expect(await files.nth(0).locator('.silent-tag').count()).toBe(0);
+    expect(await files.nth(1).locator('canvas.wave').getAttribute('data-state')).toBe('silent');
+    expect(await files.nth(1).locator('.silent-tag').textContent()).toBe('silent');
   });
 });
