@@ -13,6 +13,7 @@ import type { KieClient } from './kie/client.js';
 import { createBackground, createKie } from './background.js';
 import { callbackRoute } from './http/callback-route.js';
 import { probeKey, probeRoute } from './ops/doctor/probe.js';
+import { QuietRequestLog } from './http/request-log.js';
 import { installErrorHandler } from './http/errors.js';
 import { loadShedding } from './http/load-shedding.js';
 import { cutSlowBodies } from './http/slow-clients.js';
@@ -85,7 +86,10 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     maxActivePerWorkspace: t.maxActivePerWorkspace,
     uploadRetentionMs: t.kieUploadRetentionMs,
     onWork: () => worker?.wake(),
-    onSubmit: (job) => metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform }),
+    onSubmit: (job) => {
+      metrics.jobsSubmitted.inc({ kind: job.kind, platform: job.platform });
+      logger.info({ jobId: job.id, kind: job.kind, platform: job.platform }, 'job accepted');
+    },
     costs: config.spend.costs,
     budgetUserDaily: config.spend.budgetUserDaily,
     budgetServerMonthly: config.spend.budgetServerMonthly,
@@ -110,6 +114,8 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Request lines at debug, job lines at info (src/http/request-log.ts).
+    logController: new QuietRequestLog(),
     // Believe X-Forwarded-For / -Proto only from configured proxies (TRUST_PROXY): req.ip and req.protocol.
     trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
     // Slow clients: see src/http/slow-clients.ts. Node's whole-request limit is the upload routes' longer one.

@@ -17,7 +17,7 @@ export function planEvent(job: Job, event: JobEvent, now: number): EventDecision
   const t = transition(job.state, event.stage);
   if (!t.ok) return t;
   if (event.stage === 'failed') {
-    const failure = { code: event.code, ...(event.kieCode !== undefined ? { kieCode: event.kieCode } : {}), ...(event.detail ? { detail: event.detail } : {}) };
+    const failure = { code: event.code, reached: job.state, ...(event.kieCode !== undefined ? { kieCode: event.kieCode } : {}), ...(event.detail ? { detail: event.detail } : {}) };
     return { ok: true, plan: { to: 'failed', files: job.files, failure, finishedAt: now, outbox: ['status', 'notify_failure'] } };
   }
   if (event.stage === 'complete') {

@@ -45,7 +45,7 @@ export class JobService implements JobsApi {
     if (!refreshed.ok) return { ok: false, code: 'INPUT_EXPIRED', message: describeFailure('INPUT_EXPIRED') };
     const command: Command = refreshed.input === given.input ? given : { ...given, input: refreshed.input };
     const valid = await validateCommand(command, this.o.maxInputBytes);
-    if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail) };
+    if (!valid.ok) return { ok: false, code: valid.code, message: describeFailure(valid.code, valid.detail, command.params.kind) };
     const { origin } = command;
     // Kie refused `audioUrl` a moment ago: answer now, privately, instead of spending another submission.
     if (usesAudioUrl(command)) {

@@ -1,6 +1,6 @@
 // The one place where failure codes become sentences a musician reads (DESIGN §4.2).
 // Every platform shows these same words.
-import type { FailureCode } from './types.js';
+import type { FailureCode, JobKind } from './types.js';
 
 const sentences: Record<FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', string> = {
   KIE_INSUFFICIENT_CREDITS: 'Kie says the account is out of credits — ask an admin to top up, then try again.',
@@ -44,9 +44,19 @@ const shownDetail = new Set<string>([
   'KIE_SERVER_ERROR', 'KIE_UNAUTHORIZED', 'KIE_TOO_LONG', 'KIE_RATE_LIMITED', 'KIE_GENERATION_FAILED', 'KIE_AUDIO_URL_REFUSED', 'INPUT_INVALID',
 ]);
 
-/** The sentence for a code, with Kie's own words appended when they add something. */
-export function describeFailure(code: FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', detail?: string): string {
-  const base = sentences[code];
+// A separation has no prompt, style, tags or wording: where the generic sentence talks about those, a
+// separation gets one about its audio instead.
+const separationSentences: Partial<Record<FailureCode, string>> = {
+  KIE_BAD_PARAMETERS:
+    'Kie refused the request: the audio format is not supported or an option was wrong. Try an MP3 or WAV file, or the task_id + audio_id of a Kie-generated track.',
+  KIE_CONTENT_VIOLATION: 'Kie refused this audio under its content policy. Try a different song.',
+  KIE_TOO_LONG: 'Kie refused this separation as too long. Use a shorter song (or a shorter instrument name) and try again.',
+  KIE_GENERATION_FAILED: 'Kie could not separate this audio. Try again, perhaps with a different file.',
+};
+
+/** The sentence for a code (worded for the job's kind when given), with Kie's own words appended when they add something. */
+export function describeFailure(code: FailureCode | 'USER_CAP' | 'WORKSPACE_CAP', detail?: string, kind?: JobKind): string {
+  const base = (kind === 'separate' && code !== 'USER_CAP' && code !== 'WORKSPACE_CAP' ? separationSentences[code] : undefined) ?? sentences[code];
   if (!detail || !shownDetail.has(code)) return base;
   const clean = detail.replace(/\s+/g, ' ').trim().slice(0, 300);
   return clean ? `${base} (${code === 'INPUT_INVALID' ? '' : 'Kie said: '}${clean})` : base;
@@ -61,3 +71,12 @@ export const kindLabels = {
 } as const;
 
 export const modeLabels = { vocals: 'vocals + instrumental', stems: 'up to 12 stems', single: 'one instrument' } as const;
+
+/**
+ * "for Alice" when the requester has a name to say; nothing when not. The playground's user goes by "You",
+ * which reads wrong after "for" ("2 stems for You").
+ */
+export function forPerson(userName: string): string {
+  const name = userName.trim();
+  return name === '' || /^you$/i.test(name) ? '' : ` for ${name}`;
+}

@@ -1,21 +1,23 @@
 // The neutral status message: what stage a job is in, in words, for every platform to render.
 import { creditsText } from './costs.js';
+import { displayTitle } from './input-name.js';
 import { kindLabels, modeLabels } from './messages.js';
 import type { StatusView } from './ports.js';
 import { isTerminal } from './state-machine.js';
 import type { Job, JobState } from './types.js';
 
+// Stages named as a musician would say them, not as Kie's callbacks do ("text", "first").
 const separationSteps: { state: JobState; label: string }[] = [
   { state: 'queued', label: 'Queued' },
   { state: 'submitted', label: 'Separating' },
-  { state: 'complete', label: 'Complete' },
+  { state: 'complete', label: 'Done' },
 ];
 const generationSteps: { state: JobState; label: string }[] = [
   { state: 'queued', label: 'Queued' },
-  { state: 'submitted', label: 'Submitted' },
-  { state: 'text', label: 'Text' },
+  { state: 'submitted', label: 'Sent to Kie' },
+  { state: 'text', label: 'Lyrics & arrangement' },
   { state: 'first', label: 'First take' },
-  { state: 'complete', label: 'Complete' },
+  { state: 'complete', label: 'Done' },
 ];
 
 // Follow-ups have one working stage, named for what Kie does.
@@ -71,9 +73,9 @@ export function formatElapsed(ms: number): string {
 function title(job: Job): string {
   const p = job.params;
   if (p.kind === 'separate') return `${kindLabels.separate} · ${p.mode === 'single' && p.stem ? p.stem : modeLabels[p.mode]}`;
-  if (p.kind === 'midi') return `${kindLabels.midi} · “${p.title}”${p.stemLabel ? ` (${p.stemLabel})` : ''}`;
-  if (p.kind === 'wav') return `${kindLabels.wav} · “${p.title}” take ${p.take}`;
-  return `${kindLabels[p.kind]} · “${p.title}”`;
+  if (p.kind === 'midi') return `${kindLabels.midi} · “${displayTitle(p.title)}”${p.stemLabel ? ` (${p.stemLabel})` : ''}`;
+  if (p.kind === 'wav') return `${kindLabels.wav} · “${displayTitle(p.title)}” take ${p.take}`;
+  return `${kindLabels[p.kind]} · “${displayTitle(p.title)}”`;
 }
 
 export function statusView(job: Job, now: number, queue?: QueuePlace): StatusView {
@@ -82,7 +84,7 @@ export function statusView(job: Job, now: number, queue?: QueuePlace): StatusVie
   // A skipped stage (complete without text) still counts as passed.
   const stopped = job.state === 'failed' || job.state === 'cancelled';
   const reached = stopped ? -1 : order.indexOf(job.state);
-  const failedAt = stopped ? Math.max(0, order.indexOf(job.taskId ? 'submitted' : 'queued')) : -1;
+  const failedAt = stopped ? failedStep(job, order) : -1;
   const elapsedMs = (job.finishedAt ?? now) - job.createdAt;
   return {
     jobId: job.id,
@@ -102,4 +104,16 @@ export function statusView(job: Job, now: number, queue?: QueuePlace): StatusVie
     costLine: costLine(job),
     actions: isTerminal(job.state) ? [] : [{ id: 'cancel', label: 'Cancel', jobId: job.id }],
   };
+}
+
+/**
+ * The step a failed job failed at: the one it had reached (shown as "current" while it ran), or — when it
+ * never left the queue — the hand-over to Kie that did not happen. Older rows do not record how far they got:
+ * a Kie task id means Kie had it.
+ */
+function failedStep(job: Job, order: JobState[]): number {
+  const reached = job.failure?.reached ?? (job.taskId ? 'submitted' : 'queued');
+  const at = order.indexOf(reached);
+  if (at < 0) return order.indexOf('submitted');
+  return reached === 'queued' ? at + 1 : at;
 }

@@ -230,7 +230,11 @@ export interface Job {
   state: JobState;
   /** Final results, once complete. */
   files: ResultFile[];
-  failure: { code: FailureCode; kieCode?: number; detail?: string } | null;
+  /**
+   * Why it failed. `reached` is the furthest state the job had reached when it failed (so the status can mark
+   * the step that failed); rows failed by older versions lack it.
+   */
+  failure: { code: FailureCode; kieCode?: number; detail?: string; reached?: JobState } | null;
   statusMessageId: string | null;
   threadId: string | null;
   delivered: DeliveredFile[];

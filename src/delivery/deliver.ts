@@ -2,6 +2,8 @@
 // job's thread — attachments where they fit, links where they don't. Safe to run again: files recorded as
 // delivered are skipped, and each batch's idempotency key is derived from its contents.
 import type { Action, ChatPort, JobStore, LocalFile, OutgoingMessage } from '../core/ports.js';
+import { missingStemsSentence } from '../core/expected-stems.js';
+import { forPerson } from '../core/messages.js';
 import type { DeliveredFile, Job, ResultFile } from '../core/types.js';
 import { deliverMidi } from './deliver-midi.js';
 import type { Logger } from '../ops/logger.js';
@@ -110,12 +112,14 @@ async function post(deps: DeliverDeps, chat: ChatPort, job: Job, keyBase: string
   const actions = followUps(job);
   const total = job.files.length;
   const noun = job.kind === 'separate' ? 'stem' : job.kind === 'wav' ? 'WAV file' : 'track';
+  // Parts Kie returned empty are not files, but people should know they were looked for.
+  const missing = missingStemsSentence(job);
   const messages: { msg: OutgoingMessage; key: string; records: DeliveredFile[] }[] = batches.map((batch, i) => ({
     key: `${keyBase}:${batch.map((b) => b.file.key).join(',')}`,
     msg: {
       text:
         i === 0
-          ? `**${songTitle(job)}** — ${total} ${noun}${total === 1 ? '' : 's'} for ${job.userName}${batches.length > 1 ? ` (part 1 of ${batches.length})` : ''}`
+          ? `**${songTitle(job)}** — ${total} ${noun}${total === 1 ? '' : 's'}${forPerson(job.userName)}${batches.length > 1 ? ` (part 1 of ${batches.length})` : ''}${missing ? `\n${missing}` : ''}`
           : `**${songTitle(job)}** — part ${i + 1} of ${batches.length}`,
       files: batch.map((b): LocalFile => ({ path: b.local.path, name: b.name, bytes: b.local.bytes, mimeType: mimeFor(b.name.split('.').pop()!) })),
     },
@@ -123,7 +127,7 @@ async function post(deps: DeliverDeps, chat: ChatPort, job: Job, keyBase: string
   }));
   if (rest.length > 0) {
     const links = rest.filter((f) => f.as === 'link').map((f) => ({ label: f.name, url: f.file.url }));
-    const lines: string[] = [];
+    const lines: string[] = batches.length === 0 && missing ? [missing] : [];
     if (rest.some((f) => f.as === 'link' && f.why === 'too_large')) lines.push(`Too large to attach here (limit ${mib(cap)}) — download ${links.length === 1 ? 'it' : 'them'} from Kie; links last about 14 days:`);
     if (rest.some((f) => f.as === 'link' && f.why === 'unavailable')) lines.push('stembot could not fetch some files after several tries; here are Kie’s links instead:');
     for (const s of rest) if (s.as === 'skipped') lines.push(`${s.name} could not be fetched from an allowed public address.`);

@@ -1,4 +1,5 @@
 // Files are named for people: "River Song - Drums.mp3", never a UUID.
+import { displayTitle } from '../core/input-name.js';
 import type { Job, ResultFile } from '../core/types.js';
 
 const mimeByExt: Record<string, string> = { mp3: 'audio/mpeg', wav: 'audio/wav', flac: 'audio/flac', m4a: 'audio/mp4', ogg: 'audio/ogg', aac: 'audio/aac' };
@@ -17,9 +18,11 @@ export function sanitize(name: string): string {
 
 /** The song's name as people know it. */
 export function songTitle(job: Job): string {
-  if (job.params.kind !== 'separate') return sanitize(job.params.title);
-  if (job.input.type === 'kie_track') return sanitize(`Track ${job.input.audioId.slice(0, 8)}`);
-  return sanitize(job.inputName.replace(/\.[a-z0-9]{2,4}$/i, ''));
+  if (job.params.kind !== 'separate') return sanitize(displayTitle(job.params.title));
+  // A Kie track typed in by its ids has no name but "Kie track <id>"; one from a follow-up button carries the
+  // song's title (core/input-name.ts).
+  if (job.input.type === 'kie_track' && /^kie track /i.test(job.inputName)) return sanitize(`Track ${job.input.audioId.slice(0, 8)}`);
+  return sanitize(displayTitle(job.inputName).replace(/\.[a-z0-9]{2,4}$/i, ''));
 }
 
 export function extensionFor(url: string, contentType?: string): string {

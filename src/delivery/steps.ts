@@ -76,7 +76,7 @@ export async function refreshStatus(d: StepDeps, chat: ChatPort, job: Job): Prom
 export async function notifyFailure(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
   const f = job.failure;
   if (f?.detail) d.log?.info({ jobId: job.id, code: f.code, detail: f.detail }, 'job failed');
-  const text = `**${kindLabels[job.kind]} failed** for ${job.inputName}. ${f ? describeFailure(f.code, f.detail) : 'Something went wrong.'}`;
+  const text = `**${kindLabels[job.kind]} failed** for ${job.inputName}. ${f ? describeFailure(f.code, f.detail, job.kind) : 'Something went wrong.'}`;
   const r = await chat.post(job, job.threadId || null, { text, mention: true }, `${job.id}:failure`);
   return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
 }

@@ -34,12 +34,12 @@ describe('status message and thread', () => {
     const id = posted.ok ? posted.value.messageId : '';
     const m = fake.messages.get(id)!;
     expect(m.embeds[0]).toMatchObject({ title: 'Stem separation · vocals + instrumental', fields: [{ name: 'Input', value: 'song.mp3' }, { name: 'Requested by', value: `<@${job.userId}>` }] });
-    expect(m.embeds[0].description).toMatch(/^⏳ Queued {2}→ {2}▫️ Separating {2}→ {2}▫️ Complete\nQueued — handing it to Kie… \(\d+s\)$/);
+    expect(m.embeds[0].description).toMatch(/^⏳ Queued {2}→ {2}▫️ Separating {2}→ {2}▫️ Done\nQueued — handing it to Kie… \(\d+s\)$/);
     expect(m.allowedMentions).toEqual({ parse: [] });
 
     const done = { ...job, state: 'complete' as const, files: [{ key: 'vocal', label: 'Vocals', url: 'https://x/v.wav' }, { key: 'instrumental', label: 'Instrumental', url: 'https://x/i.wav' }] };
     expect(await chat.editStatus(done, id, statusView(done, Date.now()))).toEqual({ ok: true, value: undefined });
-    expect(fake.messages.get(id)!.embeds[0].description).toMatch(/^✅ Queued {2}→ {2}✅ Separating {2}→ {2}✅ Complete\nDone — 2 stems in the thread\./);
+    expect(fake.messages.get(id)!.embeds[0].description).toMatch(/^✅ Queued {2}→ {2}✅ Separating {2}→ {2}✅ Done\nDone — 2 stems in the thread\./);
     expect(fake.violations).toEqual([]);
   });
 

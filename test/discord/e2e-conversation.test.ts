@@ -161,5 +161,10 @@ describe('add-vocals', () => {
     const answer = await press(sep[0].custom_id, alice, s.place({ channelId: m!.channelId, channelType: 11, parentId: s.channel.id }));
     const next = await s.bot.store.getJob(startedJobId({ content: answer }));
     expect(next).toMatchObject({ params: { kind: 'separate', mode: 'vocals' }, input: { type: 'kie_track', taskId: job.taskId, audioId: job.files[0]!.audioId } });
+    // The stems keep the song's title (not "Track a492d76b").
+    const done = await delivered(s, next!.id);
+    const posts = new Set(done.delivered.map((d) => d.messageId));
+    const stems = s.discord.messagesIn(done.threadId || done.channelId).filter((t) => posts.has(t.id)).flatMap((t) => t.files.map((f) => f.filename));
+    expect(stems).toEqual([expect.stringMatching(/^River Song \(take 1\) - Vocals\.(wav|mp3)$/), expect.stringMatching(/^River Song \(take 1\) - Instrumental\.(wav|mp3)$/)]);
   });
 });

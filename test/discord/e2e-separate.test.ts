@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const hour = 60 * 60_000;
-// Long enough (at 50× speed: 400 ms) for the "Separating" edit to show before "Complete".
+// Long enough (at 50× speed: 400 ms) for the "Separating" edit to show before "Done".
 const slowComplete = { steps: [{ stage: 'complete' as const, afterMs: 20_000 }] };
 
 type Input = 'attachment (CDN URL outlives the job)' | 'attachment (CDN URL expires soon: re-hosted)' | 'task_id + audio_id';
@@ -58,8 +58,8 @@ describe.each([
     ]);
     const lines = stageLines(s, r.jobId);
     expect(lines[0]).toMatch(/^⏳ Queued .*\nQueued — handing it to Kie… \(\d+s\)$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^✅ Queued {2}→ {2}⏳ Separating {2}→ {2}▫️ Complete\nKie is separating the audio… \(\d+s\)$/));
-    expect(lines.at(-1)).toMatch(new RegExp(`^✅ Queued {2}→ {2}✅ Separating {2}→ {2}✅ Complete\\nDone — ${stems} stems in the thread\\. \\(\\d+s\\)$`));
+    expect(lines).toContainEqual(expect.stringMatching(/^✅ Queued {2}→ {2}⏳ Separating {2}→ {2}▫️ Done\nKie is separating the audio… \(\d+s\)$/));
+    expect(lines.at(-1)).toMatch(new RegExp(`^✅ Queued {2}→ {2}✅ Separating {2}→ {2}✅ Done\\nDone — ${stems} stems in the thread\\. \\(\\d+s\\)$`));
   });
 
   it(`THEN a thread was opened from it and all ${stems} stems arrived there, byte for byte, at most 10 per message`, async () => {

@@ -45,6 +45,8 @@ export interface StackOptions {
   allowHosts?: string[];
   /** Receive every log line (at debug level) instead of silence. */
   logSink?: NodeJS.WritableStream;
+  /** The level of the lines `logSink` receives (default debug). */
+  logLevel?: string;
   /** Where downloads are staged (tests count what is left there). */
   tmpDir?: string;
 }
@@ -73,7 +75,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   let cookie = '';
 
   const boot = async (worker = o.worker ?? true) => {
-    bot = await createStembot(loaded.config, { worker, logger: o.logSink ? createLogger('debug', o.logSink) : createLogger('silent'), collectDefaultMetrics: false, ...(o.tmpDir ? { tmpDir: o.tmpDir } : {}) });
+    bot = await createStembot(loaded.config, { worker, logger: o.logSink ? createLogger(o.logLevel ?? 'debug', o.logSink) : createLogger('silent'), collectDefaultMetrics: false, ...(o.tmpDir ? { tmpDir: o.tmpDir } : {}) });
     base = await bot.start(0, '127.0.0.1');
     const chat = bot.chat.playground as PlaygroundChat;
     chat.subscribe((change) => {

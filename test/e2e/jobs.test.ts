@@ -61,7 +61,9 @@ describe('jobs end to end through the playground', () => {
     expect(job.files).toHaveLength(12);
     const { thread } = await expectExactStems(job);
     expect(thread.map((m) => m.files.length)).toEqual([10, 2]);
-    expect(thread[0]!.text).toContain('12 stems for You (part 1 of 2)');
+    // The playground's user goes by "You": the line says no name rather than "for You".
+    expect(thread[0]!.text).toContain('— 12 stems (part 1 of 2)');
+    expect(thread[0]!.text).not.toContain('for You');
   });
 
   it('GIVEN add-vocals WHEN Kie reports text, first, complete THEN the status shows each stage and both tracks arrive', async () => {

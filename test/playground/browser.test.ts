@@ -54,7 +54,7 @@ describe('playground page in a browser', () => {
     await card.waitFor();
     expect(await card.locator('.kind').textContent()).toBe('Stem separation · vocals + instrumental');
     expect(await card.locator('.input-name').textContent()).toBe('River Song.mp3');
-    expect(await card.locator('.step').allTextContents()).toEqual(['Queued', 'Separating', 'Complete']);
+    expect(await card.locator('.step').allTextContents()).toEqual(['Queued', 'Separating', 'Done']);
     expect(await card.locator('.stage-line').textContent()).toBe('Done — 2 stems in the thread.');
     expect(await page.locator('#composer-ok').textContent()).toBe('Started job job-1 — it costs ≈ 10 credits. Follow it in the status card above.');
 

@@ -167,7 +167,8 @@ describe('playground routes', () => {
     const form = await multipart({ command: 'separate' }, { name: 'song.wav', bytes: wav(0.1) });
     const res = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', ...withOrigin(form) });
     expect(res.statusCode).toBe(429);
-    expect(res.json()).toEqual({ code: 'USER_CAP', message: describeFailure('USER_CAP') });
+    // No job of this person is running here (the fake core refused on its own): the sentence alone, and no list.
+    expect(res.json()).toEqual({ code: 'USER_CAP', message: describeFailure('USER_CAP'), running: [] });
     expect(await pg.uploads()).toEqual([]);
   });
 

@@ -62,6 +62,9 @@ describe('Slack result buttons', () => {
     const tracks = (stack.sim.control.task(gen.taskId)!.record.response as { sunoData: { id: string }[] }).sunoData;
     expect(task.params).toMatchObject({ taskId: gen.taskId, audioId: tracks[1]!.id });
     expect(JSON.stringify(sep.blocks)).toContain('Lullaby (take 2)');
+    // Its stems keep the song's title (not "Track a492d76b").
+    const stems = await waitFor('separated stems', () => (stemsIn(sep.ts).length === 2 ? stemsIn(sep.ts) : undefined));
+    expect(stems.map((f) => f.name)).toEqual([expect.stringMatching(/^Lullaby \(take 2\) - Vocals\.(wav|mp3)$/), expect.stringMatching(/^Lullaby \(take 2\) - Instrumental\.(wav|mp3)$/)]);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type REST,
 } from 'discord.js';
 import { creditsText } from '../../core/costs.js';
+import { displayTitle, followUpInputName } from '../../core/input-name.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
 import { startFollowUp, type FollowUpRequest } from '../../core/follow-ups.js';
@@ -190,7 +191,7 @@ export class InteractionHandler {
       if (!file?.audioId || !job.taskId) return { message: 'That track is not part of this job.' };
       return {
         origin: originOf(i),
-        input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: file.label },
+        input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: followUpInputName(job, file.audioId) },
         params: { kind: 'separate', mode: 'vocals' },
       };
     }
@@ -199,7 +200,7 @@ export class InteractionHandler {
     const input = reuseInput(job.input, expiresAt, { now: this.o.clock.now(), minLifetimeMs: this.o.cdnMinLifetimeMs });
     if (!input.ok) return { message: input.message };
     const meta: Record<string, number> = input.input.type === 'url' && expiresAt !== undefined ? { inputExpiresAt: expiresAt } : {};
-    return { origin: originOf(i, meta), input: { ...input.input, name: job.inputName }, params: { kind: 'separate', mode: 'stems' } };
+    return { origin: originOf(i, meta), input: { ...input.input, name: followUpInputName(job) }, params: { kind: 'separate', mode: 'stems' } };
   }
 
   private async choices(i: Extract<Intake, { kind: 'autocomplete' }>): Promise<APIApplicationCommandOptionChoice<string>[]> {
@@ -236,5 +237,5 @@ export class InteractionHandler {
 function describeJob(job: Job): string {
   const p = job.params;
   if (p.kind === 'separate') return `${kindLabels.separate} (${p.mode === 'single' && p.stem ? escapeMarkdown(p.stem) : modeLabels[p.mode]})`;
-  return `${kindLabels[p.kind]} (“${escapeMarkdown(clip(p.title, 80))}”)`;
+  return `${kindLabels[p.kind]} (“${escapeMarkdown(clip(displayTitle(p.title), 80))}”)`;
 }

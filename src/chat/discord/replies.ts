@@ -58,7 +58,7 @@ export function jobReply(job: Job, now: number): ReplyBody {
   const lines = [view.stageLine, `Requested by <@${job.userId}> <t:${unix(job.createdAt)}:f>`];
   const l = links(job);
   if (l.length > 0) lines.push(l.join(' · '));
-  if (job.state === 'failed' && job.failure) lines.push('', escapeMarkdown(describeFailure(job.failure.code, job.failure.detail)));
+  if (job.state === 'failed' && job.failure) lines.push('', escapeMarkdown(describeFailure(job.failure.code, job.failure.detail, job.kind)));
   if (job.files.length > 0) {
     lines.push('', '**Files** (Kie keeps them about 14 days):');
     for (const f of job.files) lines.push(`• [${escapeMarkdown(clip(f.label, 80))}](${linkTarget(f.url)})`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { JobsApi, SubmitRefusal } from '../../core/ports.js';
 import { startFollowUp } from '../../core/follow-ups.js';
+import { followUpInputName } from '../../core/input-name.js';
 import type { AudioInput, Command, Origin } from '../../core/types.js';
 import { creditsText } from '../../core/costs.js';
 import { safeFileName } from './safe-name.js';
@@ -67,13 +68,16 @@ type Source = { ok: true; input: AudioInput } | { ok: false; outcome: { status: 
 const refuse = (status: 400 | 404, code: string, message: string): Source => ({ ok: false, outcome: { status, body: { code, message } } });
 
 async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string): Promise<Source> {
+  // The job the button belongs to names the new job's input (the song's title, not a Kie id).
+  const parent = await jobs.get(action.jobId);
+  const job = parent?.platform === 'playground' ? parent : undefined;
   if (action.taskId && action.audioId) {
-    return { ok: true, input: { type: 'kie_track', taskId: action.taskId, audioId: action.audioId, name: `Kie track ${action.audioId}` } };
+    const name = job ? followUpInputName(job, action.audioId) : `Kie track ${action.audioId}`;
+    return { ok: true, input: { type: 'kie_track', taskId: action.taskId, audioId: action.audioId, name } };
   }
   if (action.id === 'separate_track') return refuse(400, 'INPUT_INVALID', 'This button does not name a Kie track to separate.');
-  const job = await jobs.get(action.jobId);
-  if (!job || job.platform !== 'playground') return refuse(404, 'NOT_FOUND', 'That job is not known here any more.');
-  if (job.input.type !== 'file') return { ok: true, input: job.input };
+  if (!job) return refuse(404, 'NOT_FOUND', 'That job is not known here any more.');
+  if (job.input.type !== 'file') return { ok: true, input: { ...job.input, name: followUpInputName(job) } };
   // The new job will own (and delete) its input, so it gets its own copy of the original upload.
   const copy = join(uploadDir, `${randomBytes(8).toString('hex')}-${safeFileName(job.input.name, 'upload')}`);
   try {
@@ -81,7 +85,7 @@ async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string)
   } catch {
     return refuse(400, 'INPUT_UNREADABLE', 'The original upload is gone. Attach the file again with /separate.');
   }
-  return { ok: true, input: { ...job.input, path: copy } };
+  return { ok: true, input: { ...job.input, path: copy, name: followUpInputName(job) } };
 }
 
 /** The HTTP answer to `jobs.submit`: accepted, or refused with the core's sentence. */

@@ -104,6 +104,8 @@ export class PlaygroundChat implements ChatPort {
         links: message.links ?? [],
         actions: message.actions ?? [],
         mention: message.mention ? { userId: job.userId, userName: job.userName } : null,
+        // A "Deliver again" round lands where the person is looking (the bottom), pointing to the thread.
+        ...(threadId !== null && job.deliveryRound > 0 ? { broadcast: true } : {}),
       });
       let files: PlaygroundFile[];
       try {

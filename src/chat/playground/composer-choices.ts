@@ -1,4 +1,5 @@
 // Fixed choices the composer offers: instrument names for `stem`, and the simulator's scenario names.
+import { scenarioNames } from '../../sim/scenarios.js';
 
 /**
  * Suggestions for `stem` (split_stem_advanced's `stemName`). Kie's enum has about a hundred names in this
@@ -37,16 +38,5 @@ export const stemSuggestions = [
   'FX',
 ] as const;
 
-/** The simulator's scenarios (src/sim/), shown as one-click demo tricks. */
-export const simScenarios = [
-  'happy',
-  'skip-stages',
-  'duplicate',
-  'out-of-order',
-  'lost-callback',
-  'fail-400',
-  'fail-402',
-  'fail-451',
-  'fail-500',
-  'big-stems',
-] as const;
+/** The simulator's scenarios, shown as one-click demo tricks: its own list, so none is missing or unknown. */
+export const simScenarios = scenarioNames;

@@ -24,6 +24,11 @@ export interface PlaygroundMessage {
   files: PlaygroundFile[];
   links: { label: string; url: string }[];
   actions: Action[];
+  /**
+   * A thread reply also shown at the bottom of the channel, pointing to its thread (as Slack's "also send to
+   * channel"): a "Deliver again" round, whose thread may be far up the feed. Absent in older logs.
+   */
+  broadcast?: boolean;
   /** Who the message calls out (failure notices mention the requester). */
   mention: { userId: string; userName: string } | null;
   createdAt: number;

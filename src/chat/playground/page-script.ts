@@ -8,7 +8,8 @@ export const pageScript = String.raw`(function () {
   var form = $('composer');
   var state = {
     messages: new Map(), nodes: new Map(), statusByJob: new Map(), threadLists: new Map(),
-    clockOffsetMs: 0, command: 'separate', maxUploadBytes: 0, events: null, follow: true, retry: null
+    clockOffsetMs: 0, command: 'separate', maxUploadBytes: 0, events: null, follow: true, retry: null,
+    live: false, sending: false
   };
 
   // ---------- small helpers ----------
@@ -56,7 +57,17 @@ export const pageScript = String.raw`(function () {
   }
   function nearBottom() { var f = $('feed'); return f.scrollHeight - f.scrollTop - f.clientHeight < 140; }
   function scrollToBottom() { var f = $('feed'); f.scrollTop = f.scrollHeight; }
-  function setConn(kind, text) { var c = $('conn'); c.dataset.state = kind; c.textContent = text; }
+  function setConn(kind, text) {
+    var c = $('conn'); c.dataset.state = kind; c.textContent = text;
+    state.live = kind === 'live';
+    updateSend();
+  }
+  // Nothing is sent while the live connection is down: its answer (the status card) could not be shown.
+  function updateSend() {
+    var send = $('send');
+    send.disabled = state.sending || !state.live;
+    send.title = state.live ? '' : 'Waiting for the connection to stembot…';
+  }
 
   // ---------- rendering ----------
   // The core writes Discord-style **bold** and inline code; show those, everything else stays plain text.
@@ -134,10 +145,71 @@ export const pageScript = String.raw`(function () {
         h('span', { class: 'file-name', text: f.name }), h('span', { class: 'file-size', text: formatBytes(f.bytes) }),
         href ? h('a', { href: href, download: f.name, text: 'Download' }) : null
       ]),
+      href && /^audio\/(?!midi)/.test(f.mimeType) ? waveCanvas(href) : null,
       href && /^audio\/(?!midi)/.test(f.mimeType) ? h('audio', { controls: true, preload: 'metadata', src: href }) : null,
       // The MIDI's piano roll: the same picture the chat platforms get.
       href && /^image\/png$/.test(f.mimeType) ? h('img', { class: 'roll', src: href, alt: f.name, loading: 'lazy' }) : null
     ]);
+  }
+
+  // ---------- waveforms ----------
+  // Each stem's shape, drawn from the audio itself (fetched from this server, decoded by Web Audio), so a
+  // silent stem shows as a flat line before anyone presses play. One file at a time: a 12-stem delivery would
+  // otherwise decode them all at once.
+  var waves = { queue: [], busy: false };
+  function waveCanvas(href) {
+    var canvas = h('canvas', { class: 'wave', width: 600, height: 44, 'data-state': 'loading', 'aria-label': 'Waveform', role: 'img' });
+    waves.queue.push({ canvas: canvas, href: href });
+    setTimeout(pumpWaves, 0);
+    return canvas;
+  }
+  function pumpWaves() {
+    if (waves.busy || waves.queue.length === 0) return;
+    var next = waves.queue.shift();
+    if (!next.canvas.isConnected) { pumpWaves(); return; }
+    waves.busy = true;
+    fetch(next.href, { credentials: 'same-origin' }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.arrayBuffer();
+    }).then(function (bytes) {
+      // An offline context decodes without the autoplay rules; 8 kHz is plenty for a picture.
+      return new OfflineAudioContext(1, 1, 8000).decodeAudioData(bytes);
+    }).then(function (audio) { drawWave(next.canvas, audio); }, function () {
+      next.canvas.dataset.state = 'error';
+      next.canvas.title = 'This file could not be decoded here.';
+    }).then(function () { waves.busy = false; pumpWaves(); });
+  }
+  function drawWave(canvas, audio) {
+    var ratio = window.devicePixelRatio || 1;
+    var width = Math.max(120, Math.round((canvas.clientWidth || 600) * ratio)), height = Math.round(44 * ratio);
+    canvas.width = width; canvas.height = height;
+    var channels = [];
+    for (var c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));
+    var length = audio.length, peaks = new Float32Array(width), loudest = 0;
+    for (var x = 0; x < width; x++) {
+      var from = Math.floor((x * length) / width), to = Math.max(from + 1, Math.floor(((x + 1) * length) / width)), peak = 0;
+      for (var ch = 0; ch < channels.length; ch++) {
+        var data = channels[ch];
+        for (var i = from; i < to && i < length; i++) { var v = data[i] < 0 ? -data[i] : data[i]; if (v > peak) peak = v; }
+      }
+      peaks[x] = peak;
+      if (peak > loudest) loudest = peak;
+    }
+    var silent = loudest < 0.001; // below -60 dBFS: nothing anyone would hear
+    var style = getComputedStyle(canvas), g = canvas.getContext('2d'), mid = height / 2;
+    g.clearRect(0, 0, width, height);
+    g.fillStyle = style.getPropertyValue(silent ? '--muted' : '--accent').trim() || (silent ? '#888' : '#5b5bd6');
+    for (var px = 0; px < width; px++) {
+      var half = silent ? 0.5 * ratio : Math.max(0.5 * ratio, peaks[px] * (mid - ratio));
+      g.fillRect(px, mid - half, 1, half * 2);
+    }
+    canvas.dataset.state = silent ? 'silent' : 'drawn';
+    canvas.dataset.peak = loudest.toFixed(4);
+    var item = canvas.closest('.file');
+    if (silent && item && !item.querySelector('.silent-tag')) {
+      item.classList.add('silent');
+      item.querySelector('.file-head').insertBefore(h('span', { class: 'silent-tag', text: 'silent' }), item.querySelector('.file-size').nextSibling);
+    }
   }
   function linkItem(l) {
     var href = safeHref(l.url);
@@ -168,6 +240,7 @@ export const pageScript = String.raw`(function () {
   function messageItem(m) {
     var text = h('p', { class: 'text' }, [m.mention ? mention(m.mention.userName) : null, m.mention ? ' ' : null].concat(richText(m.text)));
     var body = [head(m), m.mention ? h('div', { class: 'notice', 'data-job': m.jobId }, [text]) : text];
+    if (m.broadcast) body.splice(1, 0, threadPointer(m.jobId));
     if (m.files.length) body.push(h('ul', { class: 'files' }, m.files.map(fileItem)));
     if (m.links.length) body.push(h('ul', { class: 'links' }, m.links.map(linkItem)));
     if (m.actions.length) {
@@ -182,11 +255,92 @@ export const pageScript = String.raw`(function () {
     state.nodes.set(m.id, li);
     if (old) old.replaceWith(li);
     else {
-      var list = m.threadId && state.threadLists.get(m.threadId);
+      var list = m.threadId && !m.broadcast && state.threadLists.get(m.threadId);
       if (list) { list.append(li); list.parentNode.hidden = false; } else $('messages').append(li);
     }
     if (m.mention) markNotices(m.jobId);
   }
+  // A reply also shown in the channel ("Deliver again"): it says which thread it belongs to, and goes there.
+  function threadPointer(jobId) {
+    var statusId = state.statusByJob.get(jobId), status = statusId && state.messages.get(statusId);
+    var name = status && status.thread ? status.thread.name : 'the job’s thread';
+    var b = h('button', { type: 'button', class: 'in-thread', text: '↳ in thread: ' + name });
+    b.addEventListener('click', function () { goToJob(jobId); });
+    return b;
+  }
+  function goToJob(jobId) {
+    var li = state.nodes.get(state.statusByJob.get(jobId));
+    if (!li) return false;
+    state.follow = false;
+    li.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    li.classList.remove('flash'); void li.offsetWidth; li.classList.add('flash');
+    return true;
+  }
+
+  // ---------- /jobs and /job: answers only this person sees, at the bottom of the feed ----------
+  function ephemeral(children) {
+    var close = h('button', { type: 'button', class: 'link-button dismiss', text: 'Dismiss' });
+    var li = h('li', { class: 'msg ephemeral' }, [avatar(), h('div', { class: 'msg-body' }, [
+      h('div', { class: 'msg-head' }, [h('span', { class: 'author', text: 'stembot' }), h('span', { class: 'bot-tag', text: 'BOT' }),
+        h('span', { class: 'only-you', text: 'Only you can see this' }), close])
+    ].concat(children))]);
+    close.addEventListener('click', function () { li.remove(); $('empty').hidden = $('messages').children.length > 0; });
+    $('messages').append(li);
+    $('empty').hidden = true;
+    scrollToBottom();
+    return li;
+  }
+  function stateBadge(s) { return h('span', { class: 'badge', 'data-state': s, text: s }); }
+  function goButton(job) {
+    if (!job.statusMessageId || !state.nodes.has(job.statusMessageId)) return null;
+    var b = h('button', { type: 'button', class: 'btn', text: 'Go to thread' });
+    b.addEventListener('click', function () { goToJob(job.id); });
+    return b;
+  }
+  function jobsReply(jobs) {
+    if (jobs.length === 0) return ephemeral([h('p', { class: 'text', text: 'You have no jobs yet. Start one with /separate.' })]);
+    return ephemeral([h('p', { class: 'text', text: 'Your recent jobs:' }), h('ul', { class: 'job-list' }, jobs.map(function (j) {
+      var show = h('button', { type: 'button', class: 'btn', text: 'Details' });
+      show.addEventListener('click', function () { showJob(j.id); });
+      return h('li', { class: 'job-row', 'data-job': j.id }, [
+        h('div', { class: 'job-line' }, [h('code', { text: j.id }), ' ', h('strong', { text: j.title }), ' · ', h('span', { class: 'input-name', text: j.inputName }), ' ', stateBadge(j.state)]),
+        h('div', { class: 'job-stage', text: stageText(j.stageLine) }),
+        h('div', { class: 'actions' }, [show, goButton(j)])
+      ]);
+    }))]);
+  }
+  function jobReply(job) {
+    var errorLine = h('p', { class: 'inline-error', role: 'alert', hidden: true });
+    var okLine = h('p', { class: 'inline-ok', role: 'status', hidden: true });
+    var again = null;
+    if (job.canDeliverAgain) {
+      again = h('button', { type: 'button', class: 'btn', text: 'Deliver again' });
+      again.addEventListener('click', function () {
+        again.disabled = true; errorLine.hidden = true;
+        api('POST', '/playground/api/actions', { action: { id: 'redeliver', label: 'Deliver again', jobId: job.id } }).then(function (r) {
+          again.disabled = false;
+          if (r.ok) { okLine.textContent = 'Delivering again — the files will arrive at the bottom of the channel.'; okLine.hidden = false; state.follow = true; return; }
+          if (r.status !== 401) { errorLine.textContent = r.data.message || 'That did not work.'; errorLine.hidden = false; }
+        }, function () { again.disabled = false; errorLine.textContent = 'stembot could not be reached.'; errorLine.hidden = false; });
+      });
+    }
+    return ephemeral([h('div', { class: 'job-detail', 'data-job': job.id }, [
+      h('div', { class: 'job-line' }, [h('code', { text: job.id }), ' ', h('strong', { text: job.title }), ' ', stateBadge(job.state)]),
+      h('div', { class: 'card-meta' }, ['Input: ', h('span', { class: 'input-name', text: job.inputName }), ' · started ' + formatTime(job.createdAt)]),
+      h('div', { class: 'job-stage', text: stageText(job.stageLine) }),
+      job.failure ? h('p', { class: 'job-failure', text: job.failure }) : null,
+      h('div', { class: 'actions' }, [again, goButton(job)]),
+      okLine, errorLine
+    ])]);
+  }
+  function showJob(id) {
+    return api('GET', '/playground/api/jobs/' + encodeURIComponent(id)).then(function (r) {
+      if (r.ok) { jobReply(r.data.job); return true; }
+      if (r.status !== 401) showError(r.data.message || 'That job could not be shown.');
+      return false;
+    });
+  }
+
   // A notice that mentions the requester is a failure notice when its job failed (or has no card to say).
   function markNotices(jobId) {
     var statusId = state.statusByJob.get(jobId);
@@ -202,7 +356,7 @@ export const pageScript = String.raw`(function () {
     var stick = state.follow || nearBottom();
     state.messages.set(m.id, m);
     if (m.kind === 'status') renderStatus(m); else renderMessage(m);
-    $('empty').hidden = state.messages.size > 0;
+    $('empty').hidden = $('messages').children.length > 0;
     if (stick) scrollToBottom();
     if (!known && m.kind === 'status') state.follow = false;
   }
@@ -253,7 +407,8 @@ export const pageScript = String.raw`(function () {
     state.command = cmd;
     form.querySelectorAll('.tab').forEach(function (t) { t.setAttribute('aria-selected', String(t.dataset.command === cmd)); });
     if (cmd !== 'separate' && sourceValue() === 'track') form.elements.source.value = 'url';
-    $('send').textContent = 'Send /' + cmd;
+    $('send').textContent = (cmd === 'jobs' || cmd === 'job' ? 'Show /' : 'Send /') + cmd;
+    setCollapsed(false);
     showError(''); showOk(''); // a note about the previous command would mislead under this one
     applyVisibility();
   }
@@ -284,20 +439,44 @@ export const pageScript = String.raw`(function () {
       xhr.send(data);
     });
   }
+  function setCollapsed(collapsed) {
+    form.classList.toggle('collapsed', collapsed);
+    $('collapse').setAttribute('aria-expanded', String(!collapsed));
+    $('collapse').textContent = collapsed ? 'Show ▴' : 'Hide ▾';
+  }
+  $('collapse').addEventListener('click', function () { setCollapsed(!form.classList.contains('collapsed')); });
+  var narrow = window.matchMedia('(max-width: 560px)');
+  function lookup() {
+    var done = function () { state.sending = false; updateSend(); };
+    state.sending = true; updateSend(); showOk('');
+    if (state.command === 'jobs') {
+      return api('GET', '/playground/api/jobs').then(function (r) {
+        done();
+        if (r.ok) jobsReply(r.data.jobs); else if (r.status !== 401) showError(r.data.message || 'Your jobs could not be listed.');
+      }, function () { done(); showError('stembot could not be reached. Check the connection and try again.'); });
+    }
+    var id = form.elements.job_id.value.trim();
+    if (!id) { done(); showError('/job needs id: the id of one of your jobs (/jobs lists them).'); return; }
+    return showJob(id).then(function (shown) { done(); if (shown) showError(''); }, function () { done(); showError('stembot could not be reached. Check the connection and try again.'); });
+  }
   form.addEventListener('submit', function (e) {
     e.preventDefault();
+    if (!state.live || state.sending) return;
+    if (state.command === 'jobs' || state.command === 'job') { lookup(); return; }
     var c = collect();
     if (c.file && state.maxUploadBytes && c.file.size > state.maxUploadBytes) {
       showError('That file is larger than stembot accepts (' + formatBytes(state.maxUploadBytes) + '). Trim or compress it and try again.');
       return;
     }
-    $('send').disabled = true; showOk(c.file ? 'Uploading…' : 'Sending…');
+    state.sending = true; updateSend(); showOk(c.file ? 'Uploading…' : 'Sending…');
     post(c.data, Boolean(c.file)).then(function (r) {
-      $('send').disabled = false;
+      state.sending = false; updateSend();
       if (r.status === 202) {
         showOk(r.data.message || 'Sent — follow it in the status card above.');
         ['audio', 'url', 'task_id', 'audio_id'].forEach(function (n) { form.elements[n].value = ''; });
         state.follow = true;
+        // On a phone the composer folds away so the status card has the screen.
+        if (narrow.matches) setCollapsed(true);
       } else if (r.status === 401) { showOk(''); showLogin(); }
       else showError(r.data.message || 'stembot refused that (HTTP ' + r.status + ').');
     });

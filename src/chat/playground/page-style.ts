@@ -108,9 +108,39 @@ code { font-family: var(--mono); font-size: .88em; background: var(--panel-2); b
 .btn:hover { border-color: var(--accent); color: var(--accent); }
 .btn:disabled { opacity: .55; cursor: progress; }
 .inline-error { color: var(--bad); font-size: 13px; margin: 6px 0 0; }
+.inline-ok { color: var(--ok); font-size: 13px; margin: 6px 0 0; }
+.send:disabled[title]:not([title=""]) { cursor: not-allowed; }
 
-.composer { border-top: 1px solid var(--line); padding: 12px 18px 14px; background: var(--panel); max-height: 58vh; overflow-y: auto; }
-.tabs { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 10px; }
+.wave { display: block; width: 100%; height: 44px; margin-top: 6px; border-radius: 6px; background: var(--panel-2); }
+.file.silent .wave { opacity: .7; }
+.silent-tag { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 4px; background: var(--warn-soft); color: var(--muted); }
+.in-thread { display: block; border: 0; background: none; padding: 0; margin: 0 0 4px; color: var(--accent); cursor: pointer; font-size: 12.5px; text-align: left; }
+.in-thread:hover { text-decoration: underline; }
+.msg.flash .card { animation: flash 1.6s ease-out; }
+@keyframes flash { 0% { box-shadow: 0 0 0 4px var(--accent); } 100% { box-shadow: var(--shadow); } }
+.ephemeral .msg-body { background: var(--accent-soft); border-radius: 10px; padding: 8px 10px; }
+.only-you { color: var(--muted); font-size: 12px; }
+.dismiss { margin-left: auto; font-size: 12px; }
+.job-list { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 8px; }
+.job-row, .job-detail { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px; }
+.job-line { overflow-wrap: anywhere; }
+.job-stage { color: var(--muted); font-size: 13px; margin-top: 2px; }
+.job-failure { color: var(--bad); font-size: 13.5px; margin: 6px 0 0; }
+.badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 0 6px; border-radius: 4px; background: var(--panel-2); border: 1px solid var(--line); color: var(--muted); }
+.badge[data-state="complete"] { color: var(--ok); border-color: var(--ok); }
+.badge[data-state="failed"] { color: var(--bad); border-color: var(--bad); }
+
+.composer { border-top: 1px solid var(--line); padding: 0 18px; background: var(--panel); max-height: 40vh; max-height: 40dvh; overflow-y: auto; flex: none; }
+/* The commands stay at the top and Send at the bottom while the options scroll between them. */
+.composer > .tabs { position: sticky; top: 0; z-index: 2; background: var(--panel); padding-top: 12px; padding-bottom: 10px; margin-bottom: 0; }
+.composer > .send-row { position: sticky; bottom: 0; z-index: 2; background: var(--panel); padding: 10px 0 14px; }
+/* Folded: only the commands and the send row, so the channel has the screen. */
+.composer.collapsed > :not(.tabs):not(.send-row) { display: none !important; }
+.composer.collapsed .tabs { margin-bottom: 6px; }
+.collapse { margin-left: auto; flex: none; white-space: nowrap; border: 0; background: var(--panel); color: var(--muted); cursor: pointer; font-size: 13px; padding: 4px 6px; position: sticky; right: 0; }
+.collapse:hover { color: var(--accent); }
+.hint { margin: 0 0 10px; color: var(--muted); font-size: 13.5px; }
+.tabs { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; margin-bottom: 10px; }
 .tab { border: 1px solid var(--line); background: var(--panel-2); border-radius: 999px; padding: 4px 12px; cursor: pointer; font-family: var(--mono); font-size: 13.5px; }
 .tab[aria-selected="true"] { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin-bottom: 10px; }
@@ -137,9 +167,9 @@ details.more[open] summary { margin-bottom: 8px; }
 .send-row { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
 .send { margin-left: auto; border: 0; border-radius: 8px; padding: 8px 18px; background: var(--accent); color: var(--accent-text); font-weight: 650; cursor: pointer; }
 .send:disabled { opacity: .6; cursor: progress; }
-.composer-error { margin: 0; color: var(--bad); font-size: 13.5px; flex: 1 1 240px; }
+.composer-error { margin: 0; color: var(--bad); font-size: 13.5px; flex: 1 1 240px; white-space: pre-line; overflow-wrap: anywhere; }
 .composer-ok { margin: 0; color: var(--ok); font-size: 13.5px; flex: 1 1 240px; }
-.tricks { margin-top: 10px; font-size: 13px; color: var(--muted); }
+.tricks { margin: 0 0 14px; font-size: 13px; color: var(--muted); }
 .tricks p { margin: 6px 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; }
 .chip { border: 1px dashed var(--line); background: none; border-radius: 999px; padding: 2px 9px; cursor: pointer; font-family: var(--mono); font-size: 12px; color: var(--text); }
@@ -161,8 +191,9 @@ details.more[open] summary { margin-bottom: 8px; }
   .steps { gap: 6px 12px; }
   .step + .step::before { display: none; }
   .send { width: 100%; }
-  .composer { max-height: 50vh; padding-top: 8px; }
-  .tabs { flex-wrap: nowrap; overflow-x: auto; margin-bottom: 8px; }
+  .composer { max-height: 36vh; max-height: 36dvh; }
+  .composer > .tabs { flex-wrap: nowrap; overflow-x: auto; padding-top: 8px; padding-bottom: 8px; }
+  .composer > .send-row { padding: 8px 0 10px; }
   .tab { flex: none; padding: 3px 10px; font-size: 12.5px; }
 }
 `;

@@ -58,12 +58,20 @@ export const pageHtml = `<!doctype html>
       <button type="button" class="tab" role="tab" data-command="add-instrumental" aria-selected="false">/add-instrumental</button>
       <button type="button" class="tab" role="tab" data-command="midi" aria-selected="false">/midi</button>
       <button type="button" class="tab" role="tab" data-command="wav" aria-selected="false">/wav</button>
+      <button type="button" class="tab" role="tab" data-command="jobs" aria-selected="false">/jobs</button>
+      <button type="button" class="tab" role="tab" data-command="job" aria-selected="false">/job</button>
+      <button type="button" class="collapse" id="collapse" aria-expanded="true" aria-controls="composer" title="Fold the composer away to see more of the channel">Hide ▾</button>
     </div>
 
     <div class="grid" data-for="midi wav">
       ${field('id', 'the finished job: a separation (/midi) or a generated song (/wav)', '<input name="id" maxlength="40" placeholder="job id" autocomplete="off">')}
       ${field('midi_stem', 'optional: only this stem, e.g. Bass', '<input name="midi_stem" maxlength="100" placeholder="all stems">', 'data-for="midi"')}
       ${field('take', 'which take', '<input name="take" type="number" min="1" max="10" step="1" value="1">', 'data-for="wav"')}
+    </div>
+
+    <p class="hint" data-for="jobs">Your recent jobs, their state and where to find them. Only you see the answer.</p>
+    <div class="grid" data-for="job">
+      ${field('id', 'of one of your jobs (from /jobs)', '<input name="job_id" placeholder="e.g. 8f3k2m9q1z" autocomplete="off" aria-label="id">', '', 'span-2')}
     </div>
 
     <div class="source" data-for="separate add-vocals add-instrumental">

@@ -15,7 +15,9 @@ import { toCommand } from './command-form.js';
 import { registerEventStream } from './event-stream.js';
 import { sendStoredFile } from './file-response.js';
 import { uploadRouteConfig } from '../../http/slow-clients.js';
+import { capMessage, findJob, listJobs } from './jobs-view.js';
 import { pageHtml, pageScript, pageStyle } from './page.js';
+import { unknownScenario } from './sim-scenario.js';
 import { discardUpload, readCommandForm, type FormRead } from './upload.js';
 
 export interface PlaygroundPluginOptions {
@@ -44,6 +46,7 @@ const pageCsp =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = async (app, opts) => {
+  const clock = opts.clock ?? systemClock;
   const uploadDir = join(opts.dataDir, 'uploads');
   await mkdir(uploadDir, { recursive: true });
   const origin: Origin = {
@@ -102,14 +105,19 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
       return reply.code(r.status).send(r.body);
     }
     const built = toCommand(form.fields, form.file, origin);
-    if (!built.ok) {
+    const unknownSim = built.ok && (opts.demo ?? true) ? unknownScenario(form.fields) : null;
+    if (!built.ok || unknownSim) {
       await discardUpload(form.file);
-      return reply.code(400).send({ code: 'INPUT_INVALID', message: built.message });
+      return reply.code(400).send({ code: 'INPUT_INVALID', message: built.ok ? unknownSim : built.message });
     }
     try {
       const outcome = submitOutcome(await opts.jobs.submit(built.command));
       // A refused command leaves no job to own the upload.
       if (outcome.status !== 202) await discardUpload(form.file);
+      if (outcome.status === 429 && (outcome.body.code === 'USER_CAP' || outcome.body.code === 'WORKSPACE_CAP')) {
+        // Which jobs hold the places, so the person knows what to wait for.
+        return reply.code(429).send({ code: outcome.body.code, ...(await capMessage(outcome.body.message, opts.jobs, origin, clock.now())) });
+      }
       return reply.code(outcome.status).send(outcome.status === 202 ? { jobId: outcome.body.jobId, message: outcome.body.message } : outcome.body);
     } catch (err) {
       await discardUpload(form.file);
@@ -119,6 +127,13 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundPluginOptions> = asy
 
   // `/credits`: the local user runs this stembot, so they see everything (balance included).
   app.get('/playground/api/credits', async () => ({ text: await opts.jobs.credits({ platform: 'playground', workspaceId: origin.workspaceId, userId: origin.userId }, true) }));
+  // `/jobs` and `/job <id>`: the person's own jobs only.
+  app.get('/playground/api/jobs', async () => ({ jobs: await listJobs(opts.jobs, origin, clock.now()) }));
+  app.get<{ Params: { id: string } }>('/playground/api/jobs/:id', async (req, reply) => {
+    const job = await findJob(opts.jobs, origin, req.params.id.trim(), clock.now());
+    if (!job) return reply.code(404).send({ code: 'NOT_FOUND', message: `You have no job \`${req.params.id.slice(0, 40)}\`. /jobs lists yours.` });
+    return { job };
+  });
 
   app.post('/playground/api/actions', { bodyLimit: jsonBodyLimitBytes }, async (req, reply) => {
     const body = actionBody.safeParse(req.body);

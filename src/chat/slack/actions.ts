@@ -7,6 +7,7 @@
 // https://docs.slack.dev/interactivity/handling-user-interaction#payloads
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { startFollowUp } from '../../core/follow-ups.js';
+import { followUpInputName } from '../../core/input-name.js';
 import type { AudioInput, Command, Job } from '../../core/types.js';
 import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
@@ -15,24 +16,18 @@ import { replyTo, type Reply } from './reply.js';
 import { registerStemMenu } from './stem-menu.js';
 import { escapeText } from './escape.js';
 
-function trackName(job: Job, audioId: string): string {
-  if (job.params.kind === 'separate') return `Kie track ${audioId.slice(0, 8)}`;
-  const take = job.files.findIndex((f) => f.audioId === audioId);
-  return `${job.params.title}${job.files.length > 1 && take >= 0 ? ` (take ${take + 1})` : ''}`;
-}
-
 async function inputFor(job: Job, id: 'separate_track' | 'split_stems', v: ButtonValue, reply: Reply): Promise<AudioInput | undefined> {
   if (id === 'separate_track') {
     // The track must be one this job produced, and Kie's task is the job's own, whatever the value says.
     const file = v.a ? job.files.find((f) => f.audioId === v.a) : undefined;
-    if (file?.audioId && job.taskId && job.params.kind !== 'separate') return { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: trackName(job, file.audioId) };
+    if (file?.audioId && job.taskId && job.params.kind !== 'separate') return { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: followUpInputName(job, file.audioId) };
     await reply('That track is not part of this job.');
     return undefined;
   }
   // The input as the job last recorded it: after submission that is Kie's own re-hosted copy. Once Kie has
   // deleted it (3 days), JobService.submit swaps in the original Slack file (core/hosted-input.ts); the bot
   // token is added at download time, for Slack's file origin only (delivery/credentials.ts).
-  if (job.params.kind === 'separate') return job.input;
+  if (job.params.kind === 'separate') return { ...job.input, name: followUpInputName(job) };
   await reply('This button does not apply to this job.');
   return undefined;
 }

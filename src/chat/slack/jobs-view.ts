@@ -36,7 +36,7 @@ export function jobDetail(job: Job, now: number, viewerId: string, teamDomain?: 
     `*Input:* ${escapeText(truncate(job.inputName, 200))}`,
     `*Requested by:* ${escapeText(job.userName)} · ${when(job.createdAt)}`,
     `*State:* ${escapeText(v.stageLine)}`,
-    ...(job.failure ? [`*What happened:* ${escapeText(describeFailure(job.failure.code, job.failure.detail))}`] : []),
+    ...(job.failure ? [`*What happened:* ${escapeText(describeFailure(job.failure.code, job.failure.detail, job.kind))}`] : []),
     ...(link ? [`*Thread:* ${slackLink(link, 'open the conversation')}`] : []),
     ...(job.files.length ? ['*Files* (Kie’s links last about 14 days):', ...job.files.slice(0, 20).map((f) => `• ${slackLink(f.url, f.label)}`)] : []),
   ];
