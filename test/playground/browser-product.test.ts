@@ -185,10 +185,10 @@ describe.each(widths)('playground at $name width', ({ name, viewport }) => {
     await useUrl('https://example.com/one-too-many.mp3');
     await send();
     const error = page.locator('#composer-error');
-    await expect.poll(() => error.textContent(), { timeout: waitMs }).toContain('Running now:');
+    await expect.poll(() => error.textContent(), { timeout: waitMs }).toContain('Your running jobs:');
     const text = (await error.textContent())!;
     expect(text.startsWith('You already have as many jobs running as allowed.')).toBe(true);
-    for (const id of running) expect(text).toMatch(new RegExp(`• ${id} — Stem separation · vocals \\+ instrumental · slow-\\d\\.mp3: `));
+    for (const id of running) expect(text).toMatch(new RegExp(`• \`?${id}\`? — Stem separation \\(vocals \\+ instrumental\\) of slow-\\d\\.mp3 — `));
     await page.screenshot({ path: `${shots}/${name}-cap.png` });
   });
 });

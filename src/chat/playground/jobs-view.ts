@@ -59,8 +59,8 @@ export async function findJob(jobs: JobsApi, origin: Origin, id: string, now: nu
 
 /** The cap refusal, followed by the jobs that are holding the places ("Running now: …"). */
 export async function capMessage(message: string, jobs: JobsApi, origin: Origin, now: number): Promise<{ message: string; running: PlaygroundJobView[] }> {
+  // The core's refusal already names the running jobs in words (core/cap-message.ts); the page also gets them
+  // as data, with the stage line each card shows.
   const running = (await jobs.listForUser('playground', origin.userId, 50)).filter((j) => !isTerminal(j.state)).map((j) => jobView(j, now));
-  if (running.length === 0) return { message, running };
-  const lines = running.map((j) => `• ${j.id} — ${j.title} · ${j.inputName}: ${j.stageLine}`);
-  return { message: `${message}\nRunning now:\n${lines.join('\n')}`, running };
+  return { message, running };
 }
