@@ -58,6 +58,12 @@ export type JobPatch = Partial<
   Pick<Job, 'statusMessageId' | 'threadId' | 'taskId' | 'submittedAt' | 'nextPollAt' | 'input' | 'originMeta' | 'deliveryRound'>
 >;
 
+/** A chat file uploaded for a post: the platform's file id and the title it is shared under. */
+export interface RecordedUpload {
+  id: string;
+  title: string;
+}
+
 export type ApplyOutcome =
   /** The event moved the job forward; its outbox work was written in the same transaction. */
   | { applied: true; job: Job; from: JobState }
@@ -101,6 +107,13 @@ export interface JobStore {
   applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome>;
   /** Remember files posted so a retry skips them. */
   addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void>;
+  /**
+   * Files uploaded to a chat for one post (`postKey`, the post's idempotency key) but perhaps not shared yet.
+   * Recorded before the share call, so a retry after a lost answer can ask the chat whether the share happened
+   * (Slack has no idempotency key; docs/slack-uploads.md). A second record for the same key replaces the first.
+   */
+  recordUploads(postKey: string, jobId: string, files: RecordedUpload[], now: number): Promise<void>;
+  recordedUploads(postKey: string): Promise<RecordedUpload[] | undefined>;
   /** Enqueue extra work for a job (e.g. a re-delivery asked for by a button). */
   enqueue(jobId: string, kinds: OutboxKind[], now: number): Promise<void>;
 

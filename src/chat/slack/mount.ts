@@ -38,6 +38,8 @@ export const mountSlack: MountAdapter = async (ctx) => {
     web,
     settings,
     log,
+    shareWeb: createWebClient(botToken, apiUrl, log, settings.apiTimeoutMs, 0),
+    uploads: ctx.store,
     clock: ctx.clock,
     // The intake checks membership before a job exists; this covers what it could not see (no read scope,
     // the bot removed meanwhile): the requester hears why, privately, while the command's response_url lives.

@@ -1,8 +1,10 @@
 // Numbered migrations, applied in order at start; `schema_migrations` remembers which ran.
 import { m001Init } from './001-init.js';
 import { m005ScrubCredentials } from './005-scrub-credentials.js';
+import { m008SlackUploads } from './008-slack-uploads.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m001Init },
   { version: 5, name: 'scrub-credentials', sql: m005ScrubCredentials },
+  { version: 8, name: 'slack-uploads', sql: m008SlackUploads },
 ];
