@@ -25,6 +25,8 @@ export interface ChaosOptions {
   /** Discord-like (`enforce_nonce` kept) or Slack-like (no idempotency key on posts). */
   honourNonces: boolean;
   seed?: number;
+  /** With `slack`, stembot runs its real SlackChat against the server's Slack Web API face (no idempotency key). */
+  chat?: 'http' | 'slack';
   /** Chat fault kinds thrown in bursts (default all: 500, 429, dropped answers). */
   faults?: FaultKind[];
   deadlineMs?: number;
@@ -33,6 +35,7 @@ export interface ChaosOptions {
 
 export interface ChaosReport extends Tally {
   honourNonces: boolean;
+  chat: 'http' | 'slack';
   faults: FaultKind[];
   seed: number;
   kills: number;
@@ -74,6 +77,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     DOWNLOAD_ALLOW_HOSTS: new URL(sim.url).host,
     LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
     CHAOS_CHAT_URL: chat.url,
+    ...(o.chat === 'slack' ? { CHAOS_CHAT: 'slack', CHAOS_PLATFORM: 'slack', CHAOS_SLACK_API_URL: `${chat.url.replace(/\/api$/, '')}/slack/api/` } : {}),
     STEMBOT_TUNING: JSON.stringify(chaosTuning),
   });
   const jobs = workload(o.jobs, random, randomBytes(3).toString('hex'));
@@ -114,12 +118,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const store = new SqliteJobStore(join(dir, 'stembot.db'));
   const byRef = new Map<string, Job>();
   for (const j of jobs) {
-    const [job] = await store.listJobsByUser('discord', j.ref, 1);
+    const [job] = await store.listJobsByUser(o.chat === 'slack' ? 'slack' : 'discord', j.ref, 1);
     if (job) byRef.set(j.ref, job);
   }
   await store.close();
   const t = tally(jobs.map((j) => j.ref), byRef, sim.control.tasks(), chat.messages, (c) => chat.rootChannel(c));
-  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed } };
+  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, chat: o.chat ?? 'http', faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed } };
   await sim.close();
   await chat.close();
   await rm(dir, { recursive: true, force: true });
