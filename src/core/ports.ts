@@ -27,7 +27,8 @@ export type OutboxKind =
   | 'submit' //    (re-host the input and) submit to Kie
   | 'status' //    edit the status message to the job's current state
   | 'deliver' //   download and post every result file
-  | 'notify_failure'; // post the failure notice in the thread
+  | 'notify_failure' // post the failure notice in the thread
+  | 'unconfirmed'; //  say a submission may or may not have reached Kie, with a "Submit again" button
 
 export interface OutboxItem {
   id: number;
@@ -55,7 +56,7 @@ export interface NewJob {
 }
 
 export type JobPatch = Partial<
-  Pick<Job, 'statusMessageId' | 'threadId' | 'taskId' | 'submittedAt' | 'nextPollAt' | 'input' | 'originMeta' | 'deliveryRound'>
+  Pick<Job, 'statusMessageId' | 'threadId' | 'taskId' | 'submittedAt' | 'nextPollAt' | 'input' | 'originMeta' | 'deliveryRound' | 'submitStartedAt' | 'submitUnconfirmedAt'>
 >;
 
 /** A chat file uploaded for a post: the platform's file id and the title it is shared under. */
@@ -186,7 +187,7 @@ export interface LocalFile {
 
 /** A follow-up button: what it does is encoded so it still works after a restart. */
 export interface Action {
-  id: 'separate_track' | 'split_stems' | 'redeliver';
+  id: 'separate_track' | 'split_stems' | 'redeliver' | 'resubmit';
   label: string;
   jobId: string;
   /** For `separate_track`: the Kie track to separate. */
@@ -235,4 +236,9 @@ export interface JobsApi {
   listForUser(platform: Platform, userId: string, limit: number): Promise<Job[]>;
   /** Post a finished job's results again (the "deliver again" button); only its requester may. */
   redeliver(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  /**
+   * Submit a job again whose earlier submission may or may not have reached Kie (the "Submit again" button;
+   * Kie may charge twice). `userId` is the requester, or whom a moderator acts for.
+   */
+  resubmit(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }>;
 }

@@ -25,6 +25,10 @@ const lines: Record<JobState, (job: Job) => string> = {
   failed: () => 'Failed — see the thread for what happened.',
 };
 
+/** stembot stopped while sending the job to Kie and no task has come back: it may or may not have started. */
+export const unconfirmed = (job: Job): boolean => job.state === 'queued' && !job.taskId && Boolean(job.submitUnconfirmedAt);
+const unconfirmedLine = 'Not sure Kie got it — stembot stopped while submitting, so this job may or may not have started. If it did, the results will still arrive; “Submit again” in the thread retries (Kie may charge twice).';
+
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
@@ -58,7 +62,7 @@ export function statusView(job: Job, now: number): StatusView {
           ? i < failedAt ? 'done' : i === failedAt ? 'failed' : 'todo'
           : i < reached || job.state === 'complete' ? 'done' : i === reached ? 'current' : 'todo',
     })),
-    stageLine: `${lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
+    stageLine: `${unconfirmed(job) ? unconfirmedLine : lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
     elapsedMs,
   };
 }

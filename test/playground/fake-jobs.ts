@@ -49,6 +49,10 @@ export class FakeJobs implements JobsApi {
     return this.jobs.has(jobId) ? { ok: true } : { ok: false, message: 'There is no such job to deliver again.' };
   }
 
+  async resubmit(jobId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    return { ok: false, message: `Job ${jobId} is not waiting for a decision.` };
+  }
+
   /** Resolves once every job submitted so far has been driven to its end. */
   async settled(): Promise<void> {
     await Promise.all(this.work);

@@ -10,6 +10,7 @@ const noJobs: JobsApi = {
   get: async () => undefined,
   listForUser: async () => [],
   redeliver: async () => ({ ok: false, message: 'no' }),
+  resubmit: async () => ({ ok: false, message: 'no' }),
 };
 
 describe('mountPlayground', () => {

@@ -12,7 +12,8 @@ export type ButtonAction =
   /** The n-th result of the job, when its audioId would not fit. */
   | { id: 'separate_track'; jobId: string; index: number }
   | { id: 'split_stems'; jobId: string }
-  | { id: 'redeliver'; jobId: string };
+  | { id: 'redeliver'; jobId: string }
+  | { id: 'resubmit'; jobId: string };
 
 /** The custom_id of an Action; null when it cannot be encoded (the caller leaves the button out). */
 export function encodeAction(action: Action, fileIndex?: number): string | null {
@@ -20,6 +21,7 @@ export function encodeAction(action: Action, fileIndex?: number): string | null 
   let id: string | null = null;
   if (action.id === 'split_stems') id = `${prefix}:split:${action.jobId}`;
   else if (action.id === 'redeliver') id = `${prefix}:rd:${action.jobId}`;
+  else if (action.id === 'resubmit') id = `${prefix}:rs:${action.jobId}`;
   else if (action.audioId && safe.test(action.audioId)) id = `${prefix}:sep:${action.jobId}:${action.audioId}`;
   if (action.id === 'separate_track' && (id === null || id.length > discordDefaults.maxCustomIdChars) && fileIndex !== undefined && fileIndex >= 0) {
     id = `${prefix}:sepi:${action.jobId}:${fileIndex}`;
@@ -32,6 +34,7 @@ export function decodeAction(customId: string): ButtonAction | null {
   if (p !== prefix || !jobId || !safe.test(jobId) || rest.length > 0) return null;
   if (verb === 'split' && extra === undefined) return { id: 'split_stems', jobId };
   if (verb === 'rd' && extra === undefined) return { id: 'redeliver', jobId };
+  if (verb === 'rs' && extra === undefined) return { id: 'resubmit', jobId };
   if (verb === 'sep' && extra && safe.test(extra)) return { id: 'separate_track', jobId, audioId: extra };
   if (verb === 'sepi' && extra && /^\d{1,3}$/.test(extra)) return { id: 'separate_track', jobId, index: Number(extra) };
   return null;

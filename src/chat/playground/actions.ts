@@ -10,7 +10,7 @@ import { safeFileName } from './safe-name.js';
 
 export const actionBody = z.object({
   action: z.object({
-    id: z.enum(['separate_track', 'split_stems', 'redeliver']),
+    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'resubmit']),
     label: z.string().max(200).optional(),
     jobId: z.string().min(1).max(200),
     taskId: z.string().min(1).max(200).optional(),
@@ -27,6 +27,13 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
   if (action.id === 'redeliver') {
     const result = await jobs.redeliver(action.jobId, origin.userId);
     return result.ok ? { status: 202, body: { ok: true } } : { status: 400, body: { code: 'REDELIVER_REFUSED', message: result.message } };
+  }
+  if (action.id === 'resubmit') {
+    // Only a playground job, and only for its requester (the core checks who asks).
+    const job = await jobs.get(action.jobId);
+    if (!job || job.platform !== 'playground') return { status: 404, body: { code: 'NOT_FOUND', message: 'That job is not known here any more.' } };
+    const result = await jobs.resubmit(job.id, origin.userId);
+    return result.ok ? { status: 202, body: { ok: true, jobId: job.id } } : { status: 400, body: { code: 'RESUBMIT_REFUSED', message: result.message } };
   }
   const found = await sourceOf(action, jobs, uploadDir);
   if (!found.ok) return found.outcome;

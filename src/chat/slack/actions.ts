@@ -1,6 +1,6 @@
 // Buttons on result messages: "Separate stems" (a finished add-vocals / add-instrumental track, by its Kie
 // taskId + audioId), "Split into 12 stems" (a finished vocals separation, on the same input) and "Deliver again"
-// (from `/job`). Each button's value names the job (and which of its tracks), so it works after a restart.
+// (from `/job`), "Submit again" (a submission that may or may not have reached Kie). Each button's value names the job (and which of its tracks), so it works after a restart.
 // A value is whatever the presser's Slack client sends: it is never trusted. The job is loaded and only its
 // requester, in its workspace, may press (as on Discord, where moderators may too; Slack has no equivalent
 // permission in the payload); the Kie track comes from the job's own files.
@@ -51,6 +51,10 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     if (pressed.id === 'redeliver') {
       const r = await deps.service.redeliver(job.id, user.id);
       return reply(r.ok ? 'Delivering the files again in the job’s thread.' : r.message);
+    }
+    if (pressed.id === 'resubmit') {
+      const r = await deps.service.resubmit(job.id, user.id);
+      return reply(r.ok ? 'Submitting again — the status message will follow it.' : r.message);
     }
     const input = await inputFor(job, pressed.id, pressed.value, reply);
     if (!input) return;

@@ -2,9 +2,11 @@
 import { m001Init } from './001-init.js';
 import { m005ScrubCredentials } from './005-scrub-credentials.js';
 import { m008SlackUploads } from './008-slack-uploads.js';
+import { m009SubmitStarted } from './009-submit-started.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m001Init },
   { version: 5, name: 'scrub-credentials', sql: m005ScrubCredentials },
   { version: 8, name: 'slack-uploads', sql: m008SlackUploads },
+  { version: 9, name: 'submit-started', sql: m009SubmitStarted },
 ];
