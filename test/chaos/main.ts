@@ -23,6 +23,8 @@ function print(name: string, r: ChaosReport): void {
     ['  of which stems / tracks (files)', r.duplicatedFiles],
     ['jobs with a wrong or missing outcome', r.wrongOutcome],
     ['Kie tasks submitted twice (orphans)', r.orphanTasks],
+    ['submissions unconfirmed → completed by callback', r.unconfirmedThenCallback],
+    ['submissions unconfirmed → "Submit again" pressed', r.resubmitted],
     ['Kie callbacks sent / failed / scripted lost', `${r.sim.callbacksSent} / ${r.sim.callbacksFailed} / ${r.sim.callbacksLost}`],
     ['Kie 429s', r.sim.rateLimited],
     ['chat faults served', Object.entries(r.chatFaults).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],

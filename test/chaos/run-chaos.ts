@@ -44,6 +44,10 @@ export interface ChaosReport extends Tally {
   wallMs: number;
   sim: SimulatorStats;
   chatFaults: Record<string, number>;
+  /** Jobs stembot stopped as "may or may not have reached Kie" that a later callback completed. */
+  unconfirmedThenCallback: number;
+  /** Jobs the runner, as their requester, pressed "Submit again" on (no callback for a while). */
+  resubmitted: number;
 }
 
 async function freePort(): Promise<number> {
@@ -83,6 +87,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const jobs = workload(o.jobs, random, randomBytes(3).toString('hex'));
   let submitted = 0;
   let finished = false;
+  let pressedRefs = new Set<string>();
   try {
     await proc.start();
     chat.faults.startRandom(random, { gapMs: 900, lengthMs: 500, ...(o.faults ? { kinds: o.faults } : {}) });
@@ -105,8 +110,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     })();
     await submitting;
+    const resubmitted = new Set<string>();
+    let lastPress = 0;
     while (Date.now() < deadline && !finished) {
       await sleep(250);
+      if (Date.now() - lastPress > 1_000) {
+        lastPress = Date.now();
+        // An impatient requester: a job stuck as unconfirmed for 5 s (several callback rounds at this speed) is submitted again.
+        const r = await request(`${base}/__test/resubmit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refs: jobs.map((j) => j.ref), olderThanMs: 5_000 }) })
+          .then((x) => x.body.json() as Promise<{ pressed: string[] }>)
+          .catch(() => ({ pressed: [] }));
+        for (const ref of r.pressed) resubmitted.add(ref);
+        pressedRefs = resubmitted;
+      }
       const p = await request(`${base}/__test/progress`).then((r) => r.body.json() as Promise<{ active: number; outbox: number }>).catch(() => undefined);
       finished = submitted === jobs.length && p?.active === 0 && p.outbox === 0 && proc.kills >= o.kills;
     }
@@ -122,8 +138,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     if (job) byRef.set(j.ref, job);
   }
   await store.close();
+  const unconfirmedThenCallback = [...byRef.values()].filter((j) => j.submitUnconfirmedAt && j.taskId).length;
   const t = tally(jobs.map((j) => j.ref), byRef, sim.control.tasks(), chat.messages, (c) => chat.rootChannel(c));
-  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, chat: o.chat ?? 'http', faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed } };
+  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, chat: o.chat ?? 'http', faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed }, unconfirmedThenCallback, resubmitted: pressedRefs.size };
   await sim.close();
   await chat.close();
   await rm(dir, { recursive: true, force: true });

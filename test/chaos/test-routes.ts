@@ -57,6 +57,18 @@ export async function testRoutes(app: FastifyInstance, bot: Stembot): Promise<vo
     active: await bot.store.countActive({ platform: chaosPlatform }),
     outbox: await bot.store.outboxDepth(),
   }));
+  // The requester pressing "Submit again" on jobs whose submission may or may not have reached Kie (stembot was
+  // killed in that round trip) and that no callback has completed for `olderThanMs`.
+  app.post<{ Body: { refs: string[]; olderThanMs: number } }>('/__test/resubmit', async (req) => {
+    const pressed: string[] = [];
+    const now = Date.now();
+    for (const ref of req.body.refs) {
+      const [job] = await bot.store.listJobsByUser(chaosPlatform, ref, 1);
+      if (!job || job.state !== 'queued' || job.taskId || !job.submitUnconfirmedAt || now - job.submitUnconfirmedAt < req.body.olderThanMs) continue;
+      if ((await bot.service.resubmit(job.id, job.userId)).ok) pressed.push(ref);
+    }
+    return { pressed };
+  });
   app.post('/__test/rss/reset', async () => {
     rss.reset();
     return { baseline: rss.baseline };
