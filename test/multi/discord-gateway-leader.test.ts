@@ -194,3 +194,43 @@ describe('Discord gateway with several instances on Postgres', () => {
     expect(s.gateway.violations).toEqual([]);
   });
 });
+
+describe('a gateway leader that cannot log in', () => {
+  if (!pgUrl) return failMissing('DATABASE_URL_TEST', 'the Discord gateway leader suite');
+  const GIVE_UP_MS = 1_500;
+  let s: DiscordBots;
+
+  beforeAll(async () => {
+    s = await startDiscordBots({ adminUrl: pgUrl!, names: ['refused', 'other'], startWith: [], tuning: { ...tuning, gatewayLoginGiveUpMs: GIVE_UP_MS }, heartbeatIntervalMs: 500 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('GIVEN the gateway refuses one instance’s login WHEN it has led for gatewayLoginGiveUpMs THEN it closes its connection and gives the lock up, and the other instance connects and answers', async () => {
+    const refusing = s.gateway.refuseLogins('token-of-refused');
+    const refused = await s.start('refused');
+    await waitFor('the refused instance identifies', () => s.gateway.identifies.some((x) => x.token === refused.token), RETRY_MS * 30);
+    const other = await s.start('other'); // follows: the refused instance holds the lock
+    await sleep(GIVE_UP_MS / 2);
+    expect(s.gateway.openSessions()).toEqual([]);
+    const session = await waitFor('the other instance connects', () => s.gateway.openSessions().find((x) => x.token === other.token), GIVE_UP_MS * 6);
+    expect(session.token).toBe(other.token);
+    // Every IDENTIFY of the refused instance was refused; nothing of it stays connected or tries again (discord.js
+    // would be back within ~5 s if its client had been left reconnecting).
+    await sleep(6_000);
+    expect(s.gateway.identifies.filter((x) => x.token === refused.token).every((x) => x.refused !== undefined)).toBe(true);
+    const identifiesOfRefused = s.gateway.identifies.filter((x) => x.token === refused.token).length;
+    expect(s.gateway.openConnections(), 'open gateway connections').toBe(1);
+    expect(s.gateway.openSessions().map((x) => x.token)).toEqual([other.token]);
+    const i = slashCommand('jobs', {}, alice, s.place());
+    s.discord.expectInteraction(i.token);
+    expect(s.gateway.dispatchInteraction(i).map((x) => x.token)).toEqual([other.token]);
+    expect(await waitFor('the /jobs answer', () => s.discord.privateReply(i.token)?.content)).toMatch(/no stembot jobs yet/);
+    await sleep(2_000);
+    expect(s.discord.requests.filter((r) => r.path.startsWith(`/api/v10/interactions/${i.id}/`)).map((r) => r.status)).toEqual([204]);
+    expect(s.gateway.identifies.filter((x) => x.token === refused.token)).toHaveLength(identifiesOfRefused);
+    refusing.allow();
+    expect(s.gateway.violations).toEqual([]);
+  }, 60_000);
+});
