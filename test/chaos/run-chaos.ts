@@ -118,9 +118,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         lastPress = Date.now();
         // An impatient requester: a job stuck as unconfirmed for 5 s (several callback rounds at this speed) is submitted again.
         const r = await request(`${base}/__test/resubmit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refs: jobs.map((j) => j.ref), olderThanMs: 5_000 }) })
-          .then((x) => x.body.json() as Promise<{ pressed: string[] }>)
+          .then((x) => x.body.json() as Promise<{ pressed?: string[] }>)
           .catch(() => ({ pressed: [] }));
-        for (const ref of r.pressed) resubmitted.add(ref);
+        // A process starting or being killed answers nothing useful: the next round asks again.
+        for (const ref of Array.isArray(r.pressed) ? r.pressed : []) resubmitted.add(ref);
         pressedRefs = resubmitted;
       }
       const p = await request(`${base}/__test/progress`).then((r) => r.body.json() as Promise<{ active: number; outbox: number }>).catch(() => undefined);
