@@ -144,7 +144,11 @@ export interface JobStore {
 export type KieSource = { audioUrl: string } | { taskId: string; audioId: string };
 
 export interface KiePort {
-  submit(params: JobParams, source: KieSource, callBackUrl: string): Promise<Result<{ taskId: string }>>;
+  /**
+   * `onSend` runs when the request is about to leave for Kie (after any wait for the rate limit), before each
+   * try: from then on Kie may accept (and charge) without stembot hearing of it.
+   */
+  submit(params: JobParams, source: KieSource, callBackUrl: string, onSend?: () => Promise<void>): Promise<Result<{ taskId: string }>>;
   /** Stream a local file to Kie's File Upload API; answers the URL Kie can read. */
   uploadFile(file: { path: string; name: string; mimeType?: string }): Promise<Result<{ downloadUrl: string }>>;
   /** Read record-info; `null` while Kie is still working with nothing new to say. */

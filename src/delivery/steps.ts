@@ -155,17 +155,22 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   if (job.submitStartedAt) return stopUnconfirmed(d, job, 'an earlier attempt was sent and never answered');
   const src = await sourceFor(d, job);
   let r: Result<{ taskId: string }>;
+  let sent = false;
   if (src.ok) {
-    // Durable before the request: a process that dies from here until markSubmitted leaves this mark behind.
-    await d.store.updateJob(job.id, { submitStartedAt: d.now() }, d.now());
-    r = await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken));
+    // Durable before the request leaves (not while it waits for Kie's rate limit): a process that dies from
+    // there until markSubmitted leaves this mark behind.
+    const mark = async () => {
+      sent = true;
+      await d.store.updateJob(job.id, { submitStartedAt: d.now() }, d.now());
+    };
+    r = await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken), mark);
   } else r = src;
   if (r.ok) {
     const now = d.now();
     await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
     return { ok: true };
   }
-  if (src.ok) {
+  if (sent) {
     if (!certainlyNotAccepted(r)) return stopUnconfirmed(d, job, `${r.code} ${r.detail ?? ''}`);
     await d.store.updateJob(job.id, { submitStartedAt: null }, d.now());
   }

@@ -48,6 +48,8 @@ interface Call<T> {
   body?: unknown;
   schema: z.ZodType<T>;
   timeoutMs?: number;
+  /** Runs when the request is about to leave (past the rate limiter), before each try. */
+  onSend?: () => Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,14 +80,14 @@ export class KieClient {
     this.limits = new KieLimits({ ...this.o, ...(options.submitGate ? { submitGate: options.submitGate } : {}) });
   }
 
-  submitSeparation(body: s.SeparationRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema });
+  submitSeparation(body: s.SeparationRequest, onSend?: () => Promise<void>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/vocal-removal/generate'), body, schema: s.submitDataSchema, ...(onSend ? { onSend } : {}) });
   }
-  submitAddVocals(body: s.AddVocalsRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema });
+  submitAddVocals(body: s.AddVocalsRequest, onSend?: () => Promise<void>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-vocals'), body, schema: s.submitDataSchema, ...(onSend ? { onSend } : {}) });
   }
-  submitAddInstrumental(body: s.AddInstrumentalRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema });
+  submitAddInstrumental(body: s.AddInstrumentalRequest, onSend?: () => Promise<void>): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/generate/add-instrumental'), body, schema: s.submitDataSchema, ...(onSend ? { onSend } : {}) });
   }
   /** `null` when Kie has no record data (yet). */
   getSeparationRecord(taskId: string): Promise<Result<s.SeparationRecord | null>> {
@@ -144,9 +146,10 @@ export class KieClient {
       if (this.limits.closed) return fail('KIE_UNREACHABLE', 'Kie client is closed');
       let outcome;
       try {
-        outcome = await this.limits.run(call.lane, () =>
-          exchange({ ...call, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
-        );
+        outcome = await this.limits.run(call.lane, async () => {
+          await call.onSend?.();
+          return exchange({ ...call, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher });
+        });
       } catch (err) {
         // A job dropped by close(), or a queued admission cut short by it.
         if (this.limits.closed || isClosedError(err)) return fail('KIE_UNREACHABLE', 'Kie client is closed');

@@ -35,12 +35,12 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
   const uploadPath = opts.uploadPath ?? 'stembot';
   const randomId = opts.randomId ?? (() => randomBytes(8).toString('hex'));
 
-  function submit(params: JobParams, source: KieSource, callBackUrl: string): Promise<Result<{ taskId: string }>> | Result<never> {
+  function submit(params: JobParams, source: KieSource, callBackUrl: string, onSend?: () => Promise<void>): Promise<Result<{ taskId: string }>> | Result<never> {
     if (params.kind === 'separate') {
       const body = separationRequestSchema.safeParse(
         defined({ ...source, type: separationType[params.mode], stemName: params.mode === 'single' ? params.stem : undefined, callBackUrl }),
       );
-      return body.success ? client.submitSeparation(body.data) : invalid(body.error);
+      return body.success ? client.submitSeparation(body.data, onSend) : invalid(body.error);
     }
     // Add vocals / add instrumental start from an audio file Kie can fetch, never from a Kie track.
     if (!('audioUrl' in source)) return fail('INPUT_INVALID', 'this command needs an audio file or link, not a Kie track');
@@ -57,15 +57,15 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
     };
     if (params.kind === 'add_vocals') {
       const body = addVocalsRequestSchema.safeParse(defined({ ...common, prompt: params.prompt, style: params.style, vocalGender: params.vocalGender }));
-      return body.success ? client.submitAddVocals(body.data) : invalid(body.error);
+      return body.success ? client.submitAddVocals(body.data, onSend) : invalid(body.error);
     }
     const body = addInstrumentalRequestSchema.safeParse(defined({ ...common, tags: params.tags }));
-    return body.success ? client.submitAddInstrumental(body.data) : invalid(body.error);
+    return body.success ? client.submitAddInstrumental(body.data, onSend) : invalid(body.error);
   }
 
   return {
-    async submit(params, source, callBackUrl) {
-      const r = await submit(params, source, callBackUrl);
+    async submit(params, source, callBackUrl, onSend) {
+      const r = await submit(params, source, callBackUrl, onSend);
       return r.ok ? ok({ taskId: r.value.taskId }) : r;
     },
 

@@ -5,62 +5,17 @@
 // the job. Real stembot process (test/chaos/stembot-entry.ts, the Slack adapter mounted from the environment),
 // the Kie simulator behind a proxy that holds the submission's answer, the fake Slack Web API.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { StembotProcess } from '../chaos/process.js';
+import { HoldingProxy } from './holding-kie.js';
 import { chaosTuning } from '../chaos/settings.js';
 import { FakeSlack, type FakeMessage } from '../fakes/slack-api.js';
 import { alice, bob, buttonPress, postToSlackEndpoint, slashCommand } from '../fakes/slack-requests.js';
 import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, waitFor } from '../slack/harness.js';
-
-const submitPaths = ['/api/v1/vocal-removal/generate', '/api/v1/generate/add-vocals', '/api/v1/generate/add-instrumental'];
-
-/** Kie as seen by stembot: everything passes to the simulator; while `hold` is on, a submission is applied and its answer kept back. */
-class HoldingProxy {
-  hold = false;
-  private held: ServerResponse[] = [];
-  private onHeld: (() => void) | undefined;
-  private server!: Server;
-  url = '';
-  constructor(private readonly target: string) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.forward(req, res));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-    return this;
-  }
-
-  /** Resolves when a submission has reached Kie and its answer is being held. */
-  nextHeld(): Promise<void> {
-    return new Promise((r) => (this.onHeld = r));
-  }
-
-  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))) as Record<string, string>;
-    const up = await request(`${this.target}${req.url}`, { method: req.method as 'GET' | 'POST', headers, body: chunks.length ? Buffer.concat(chunks) : null });
-    const body = Buffer.from(await up.body.arrayBuffer());
-    if (this.hold && submitPaths.some((p) => req.url?.startsWith(p))) {
-      this.held.push(res);
-      this.onHeld?.();
-      return;
-    }
-    res.writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/json') }).end(body);
-  }
-
-  async close(): Promise<void> {
-    for (const r of this.held) r.destroy();
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
-  }
-}
 
 async function freePort(): Promise<number> {
   const srv = createNetServer();
