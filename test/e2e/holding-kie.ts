@@ -7,6 +7,8 @@ const submitPaths = ['/api/v1/vocal-removal/generate', '/api/v1/generate/add-voc
 
 export class HoldingProxy {
   hold = false;
+  /** While > 0, that many submissions are answered 503 without reaching Kie (a refusal: Kie certainly did not take them). */
+  refuseSubmissions = 0;
   private held: ServerResponse[] = [];
   private onHeld: (() => void) | undefined;
   private server!: Server;
@@ -27,6 +29,12 @@ export class HoldingProxy {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.refuseSubmissions > 0 && submitPaths.some((p) => req.url?.startsWith(p))) {
+      this.refuseSubmissions--;
+      for await (const _ of req) void _;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))) as Record<string, string>;

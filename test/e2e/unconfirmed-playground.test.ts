@@ -24,6 +24,19 @@ const resubmit = (m: PlaygroundMessage) => m.actions.find((a) => a.id === 'resub
 const press = (action: unknown, headers: Record<string, string> = { origin: stack.base }) =>
   request(`${stack.base}/playground/api/actions`, { method: 'POST', headers: { cookie: stack.cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ action }) });
 
+describe('playground: a submission Kie certainly refused', () => {
+  it('GIVEN Kie answers 503 twice WHEN stembot submits THEN it retries on its own, no "Submit again" is offered, and Kie gets the job once', async () => {
+    kie.refuseSubmissions = 2;
+    const before = stack.sim.control.stats().accepted;
+    const r = await stack.submit({ command: 'separate', url: 'https://music.example.com/busy.mp3', mode: 'vocals' });
+    const jobId = r.body.jobId!;
+    await stack.waitFor(async () => (await stack.thread(jobId)).flatMap((m) => m.files).length === 2, 'the stems');
+    expect(kie.refuseSubmissions).toBe(0);
+    expect(stack.sim.control.stats().accepted).toBe(before + 1);
+    expect((await stack.thread(jobId)).filter((m) => resubmit(m))).toEqual([]);
+  }, 60_000);
+});
+
 describe('playground: a submission whose answer was lost', () => {
   it('GIVEN Kie took the job but its answer never came WHEN stembot gives up waiting THEN it does not submit again, says so, and "Submit again" (after a restart) submits once', async () => {
     stack.sim.control.scriptNext({ steps: [{ stage: 'complete', afterMs: 3_600_000, lost: true }] });
