@@ -67,6 +67,11 @@ export const defaults = {
    * checks its session). A dead leader's gateway is back within about this long.
    */
   leaderRetryMs: 5_000,
+  /**
+   * A gateway leader whose login has not completed after this long (Discord's gateway unreachable from this
+   * instance, or dropping it at every IDENTIFY) closes it and gives the lock up, so another instance may try.
+   */
+  gatewayLoginGiveUpMs: 60_000,
   shutdownGraceMs: 10_000,
   httpCloseGraceMs: 2_000,
   /**

@@ -154,6 +154,23 @@ export class JobService implements JobsApi {
     );
   }
 
+  async resubmit(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    const job = await this.o.store.getJob(jobId);
+    if (!job) return { ok: false, message: `There is no job \`${jobId}\`.` };
+    if (job.userId !== userId) return { ok: false, message: 'Only the person who started this job can submit it again.' };
+    // A callback may have brought the task meanwhile (or the button was pressed twice): nothing to do.
+    if (job.taskId || job.state !== 'queued') return { ok: false, message: 'Kie has this job already — there is no need to submit it again.' };
+    if (!job.submitUnconfirmedAt) return { ok: false, message: 'This job is being submitted already.' };
+    const now = this.o.clock.now();
+    // Cleared first: the submit step then sends it as a new attempt (and marks it started again).
+    // Two presses at once enqueue two submit steps; a job's steps run one after another, and the second
+    // finds the task of the first (or its started mark) and sends nothing.
+    await this.o.store.updateJob(job.id, { submitStartedAt: null, submitUnconfirmedAt: null }, now);
+    await this.o.store.enqueue(job.id, ['status', 'submit'], now);
+    this.o.onWork?.();
+    return { ok: true };
+  }
+
   /**
    * Record `taskId` as the Kie task of a job stembot submitted but whose answer it never stored (see the
    * callback route). Only a queued job takes one; answers the job as it now is, or undefined when it cannot

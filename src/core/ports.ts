@@ -27,7 +27,8 @@ export type OutboxKind =
   | 'submit' //    (re-host the input and) submit to Kie
   | 'status' //    edit the status message to the job's current state
   | 'deliver' //   download and post every result file
-  | 'notify_failure'; // post the failure notice in the thread
+  | 'notify_failure' // post the failure notice in the thread
+  | 'unconfirmed'; //  say a submission may or may not have reached Kie, with a "Submit again" button
 
 export interface OutboxItem {
   id: number;
@@ -57,8 +58,14 @@ export interface NewJob {
 }
 
 export type JobPatch = Partial<
-  Pick<Job, 'statusMessageId' | 'threadId' | 'taskId' | 'submittedAt' | 'nextPollAt' | 'input' | 'originMeta' | 'deliveryRound'>
+  Pick<Job, 'statusMessageId' | 'threadId' | 'taskId' | 'submittedAt' | 'nextPollAt' | 'input' | 'originMeta' | 'deliveryRound' | 'submitStartedAt' | 'submitUnconfirmedAt'>
 >;
+
+/** A chat file uploaded for a post: the platform's file id and the title it is shared under. */
+export interface RecordedUpload {
+  id: string;
+  title: string;
+}
 
 export type ApplyOutcome =
   /** The event moved the job forward; its outbox work was written in the same transaction. */
@@ -135,6 +142,13 @@ export interface JobStore {
   applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome>;
   /** Remember files posted so a retry skips them. */
   addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void>;
+  /**
+   * Files uploaded to a chat for one post (`postKey`, the post's idempotency key) but perhaps not shared yet.
+   * Recorded before the share call, so a retry after a lost answer can ask the chat whether the share happened
+   * (Slack has no idempotency key; docs/slack-uploads.md). A second record for the same key replaces the first.
+   */
+  recordUploads(postKey: string, jobId: string, files: RecordedUpload[], now: number): Promise<void>;
+  recordedUploads(postKey: string): Promise<RecordedUpload[] | undefined>;
   /** Enqueue extra work for a job (e.g. a re-delivery asked for by a button). */
   enqueue(jobId: string, kinds: OutboxKind[], now: number): Promise<void>;
 
@@ -172,8 +186,12 @@ export interface JobStore {
 export type KieSource = { audioUrl: string } | { taskId: string; audioId: string };
 
 export interface KiePort {
-  /** `stillWanted` is asked when the submission's turn in Kie's rate window comes: false sends nothing (cancelled). */
-  submit(params: JobParams, source: KieSource, callBackUrl: string, opts?: { stillWanted?: () => Promise<boolean> }): Promise<Result<{ taskId: string }>>;
+  /**
+   * `stillWanted` is asked when the submission's turn in Kie's rate window comes: false sends nothing (cancelled).
+   * `onSend` runs when the request is about to leave for Kie (after any wait for the rate limit), before each
+   * try: from then on Kie may accept (and charge) without stembot hearing of it.
+   */
+  submit(params: JobParams, source: KieSource, callBackUrl: string, opts?: { stillWanted?: () => Promise<boolean>; onSend?: () => Promise<void> }): Promise<Result<{ taskId: string }>>;
   /** Stream a local file to Kie's File Upload API; answers the URL Kie can read. */
   uploadFile(file: { path: string; name: string; mimeType?: string }): Promise<Result<{ downloadUrl: string }>>;
   /** Read record-info; `null` while Kie is still working with nothing new to say. */
@@ -220,7 +238,7 @@ export interface LocalFile {
 
 /** A follow-up button: what it does is encoded so it still works after a restart. */
 export interface Action {
-  id: 'separate_track' | 'split_stems' | 'redeliver' | 'cancel' | 'midi' | 'wav';
+  id: 'separate_track' | 'split_stems' | 'redeliver' | 'cancel' | 'midi' | 'wav' | 'resubmit';
   label: string;
   jobId: string;
   /** For `separate_track`: the Kie track to separate. */
@@ -283,4 +301,9 @@ export interface JobsApi {
   cancel(jobId: string, by: { userId: string; userName: string }): Promise<{ ok: true; message: string } | { ok: false; message: string }>;
   /** Balance and spending for `/credits`; `full` (server managers) adds the balance and the server's spending. */
   credits(who: { platform: Platform; workspaceId: string; userId: string }, full: boolean): Promise<string>;
+  /**
+   * Submit a job again whose earlier submission may or may not have reached Kie (the "Submit again" button;
+   * Kie may charge twice). `userId` is the requester, or whom a moderator acts for.
+   */
+  resubmit(jobId: string, userId: string): Promise<{ ok: true } | { ok: false; message: string }>;
 }

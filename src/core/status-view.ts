@@ -63,6 +63,10 @@ function queued(job: Job, q: QueuePlace | undefined): string | undefined {
   return `Queued — ${q.ahead} ahead of you (about ${Math.max(1, Math.ceil(q.etaMs / 1000))} s)`;
 }
 
+/** stembot stopped while sending the job to Kie and no task has come back: it may or may not have started. */
+export const unconfirmed = (job: Job): boolean => job.state === 'queued' && !job.taskId && Boolean(job.submitUnconfirmedAt);
+const unconfirmedLine = 'Not sure Kie got it — stembot stopped while submitting, so this job may or may not have started. If it did, the results will still arrive; “Submit again” in the thread retries (Kie may charge twice).';
+
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
@@ -99,7 +103,7 @@ export function statusView(job: Job, now: number, queue?: QueuePlace): StatusVie
           ? i < failedAt ? 'done' : i === failedAt ? 'failed' : 'todo'
           : i < reached || job.state === 'complete' ? 'done' : i === reached ? 'current' : 'todo',
     })),
-    stageLine: `${queued(job, queue) ?? lines[job.state](job)} (${formatElapsed(elapsedMs)})`,
+    stageLine: `${unconfirmed(job) ? unconfirmedLine : (queued(job, queue) ?? lines[job.state](job))} (${formatElapsed(elapsedMs)})`,
     elapsedMs,
     costLine: costLine(job),
     actions: isTerminal(job.state) ? [] : [{ id: 'cancel', label: 'Cancel', jobId: job.id }],

@@ -243,6 +243,13 @@ export interface Job {
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
+  /**
+   * When stembot last began sending this job to Kie (cleared when Kie certainly did not take it). Set with no
+   * task id means an earlier attempt may have been charged: it is never sent again on stembot's own.
+   */
+  submitStartedAt?: number | null;
+  /** When stembot found such an attempt and asked the requester to decide ("Submit again"). */
+  submitUnconfirmedAt?: number | null;
   finishedAt: number | null;
   lastCallbackAt: number | null;
   nextPollAt: number | null;

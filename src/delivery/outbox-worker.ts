@@ -5,7 +5,7 @@ import type { ChatPorts, JobStore, OutboxItem } from '../core/ports.js';
 import type { Job } from '../core/types.js';
 import { deliver, type DeliverDeps } from './deliver.js';
 import { backoffMs, type StepResult } from './step.js';
-import { notifyFailure, openConversation, refreshStatus, submitToKie, type StepDeps } from './steps.js';
+import { notifyFailure, notifyUnconfirmed, openConversation, refreshStatus, submitToKie, type StepDeps } from './steps.js';
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;
@@ -129,6 +129,8 @@ export class OutboxWorker {
         return deliver(this.o.delivery, chat, job, last);
       case 'notify_failure':
         return notifyFailure(this.o.steps, chat, job);
+      case 'unconfirmed':
+        return notifyUnconfirmed(this.o.steps, chat, job);
     }
   }
 }

@@ -5,7 +5,7 @@ import { isAudioUrlRefusal, rememberAudioUrlRefusal } from '../core/audio-url-re
 import { hostedInput } from '../core/hosted-input.js';
 import { describeFailure, kindLabels } from '../core/messages.js';
 import type { ChatPort, JobStore, KiePort, KieSource } from '../core/ports.js';
-import { statusView } from '../core/status-view.js';
+import { statusView, unconfirmed } from '../core/status-view.js';
 import type { FailureCode, Job, JobEvent, Result } from '../core/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { DownloadCredentials } from './credentials.js';
@@ -73,6 +73,17 @@ export async function refreshStatus(d: StepDeps, chat: ChatPort, job: Job): Prom
   return { ok: true };
 }
 
+/** The thread notice of an unconfirmed submission, with the "Submit again" button; nothing once that no longer applies. */
+export async function notifyUnconfirmed(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
+  if (!unconfirmed(job)) return { ok: true };
+  const text =
+    `**Not sure Kie got this job.** stembot stopped while sending ${job.inputName} to Kie and has no answer, so it may or may not have started. ` +
+    'If it did, the results will arrive here by themselves. If nothing comes, press **Submit again** — Kie cannot recognise a repeat, so if the first one did start you may be charged twice.';
+  const message = { text, mention: true, actions: [{ id: 'resubmit' as const, label: 'Submit again (may charge twice)', jobId: job.id }] };
+  const r = await chat.post(job, job.threadId || null, message, `${job.id}:unconfirmed:${job.submitUnconfirmedAt}`);
+  return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+}
+
 export async function notifyFailure(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
   const f = job.failure;
   if (f?.detail) d.log?.info({ jobId: job.id, code: f.code, detail: f.detail }, 'job failed');
@@ -132,17 +143,54 @@ async function stemSource(d: StepDeps, job: Job, taskId: string, stemKey: string
   return { ok: true, source: { taskId, audioId: file.audioId } };
 }
 
+/**
+ * Failures after which Kie certainly did not take the job: an answer that refuses (429, 5xx, maintenance, bad
+ * parameters…), or no connection at all. No answer in time, a connection lost mid-way, or an answer stembot could
+ * not read may each hide an accepted — and charged — job.
+ */
+function certainlyNotAccepted(r: { code: FailureCode; detail?: string }): boolean {
+  if (r.code === 'KIE_BAD_RESPONSE') return false;
+  if (r.code !== 'KIE_UNREACHABLE') return true;
+  return /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b|Kie client is closed/.test(r.detail ?? '');
+}
+
+/**
+ * An earlier attempt began sending this job to Kie and never recorded an answer (stembot died in the round trip,
+ * or the answer was lost). Kie has no idempotency key, so stembot does not send it again on its own: the status
+ * says so and the requester gets a "Submit again" button; a callback that brings the task still completes the job.
+ */
+async function stopUnconfirmed(d: StepDeps, job: Job, detail: string): Promise<StepResult> {
+  await discardLocalInput(job.input);
+  if (job.submitUnconfirmedAt) return { ok: true };
+  const now = d.now();
+  await d.store.updateJob(job.id, { submitUnconfirmedAt: now }, now);
+  await d.store.enqueue(job.id, ['status', 'unconfirmed'], now);
+  d.log?.info({ jobId: job.id, detail }, 'submission outcome unknown: not submitting again without the requester');
+  return { ok: true };
+}
+
 export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): Promise<StepResult> {
   if (job.taskId || job.state !== 'queued') {
     // Submitted already, or ended before submission (its conversation could not be opened): no step needs the upload.
     await discardLocalInput(job.input);
     return { ok: true };
   }
+  if (job.submitStartedAt) return stopUnconfirmed(d, job, 'an earlier attempt was sent and never answered');
   const src = await sourceFor(d, job);
   // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
   if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
   const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
-  const r: Result<{ taskId: string }> = src.ok ? await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken), { stillWanted }) : src;
+  let r: Result<{ taskId: string }>;
+  let sent = false;
+  if (src.ok) {
+    // Durable before the request leaves (not while it waits for Kie's rate limit): a process that dies from
+    // there until markSubmitted leaves this mark behind.
+    const onSend = async () => {
+      sent = true;
+      await d.store.updateJob(job.id, { submitStartedAt: d.now() }, d.now());
+    };
+    r = await d.kie.submit(job.params, src.source, d.callbackUrlFor(job.callbackToken), { stillWanted, onSend });
+  } else r = src;
   if (r.ok) {
     const now = d.now();
     const marked = await d.store.markSubmitted(job.id, r.value.taskId, now, now + d.firstPollDelayMs);
@@ -154,6 +202,10 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   }
   // Cancelled while it waited for Kie's window: nothing was sent, nothing to report.
   if ((await d.store.getJob(job.id))?.state === 'cancelled') return { ok: true };
+  if (sent) {
+    if (!certainlyNotAccepted(r)) return stopUnconfirmed(d, job, `${r.code} ${r.detail ?? ''}`);
+    await d.store.updateJob(job.id, { submitStartedAt: null }, d.now());
+  }
   if (transientKie.has(r.code) && !lastAttempt) return { ok: false, retry: true, error: `kie: ${r.code}`, ...(r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {}) };
   let code = r.code;
   if (src.ok && 'audioUrl' in src.source && job.params.kind === 'separate' && isAudioUrlRefusal(r.code, r.detail)) {

@@ -55,6 +55,8 @@ interface Call<T> {
   cost?: number;
   /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
   stillWanted?: () => Promise<boolean>;
+  /** Runs when the request is about to leave (past the rate limiter), before each try. */
+  onSend?: () => Promise<void>;
 }
 
 /** Per-submission facts the client cannot read from the body. */
@@ -63,6 +65,8 @@ export interface SubmitOptions {
   cost?: number;
   /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
   stillWanted?: () => Promise<boolean>;
+  /** Runs when the request is about to leave (past the rate limiter), before each try. */
+  onSend?: () => Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -188,12 +192,12 @@ export class KieClient {
       if (this.limits.closed) return fail('KIE_UNREACHABLE', 'Kie client is closed');
       let outcome;
       try {
-        outcome = await this.limits.run(call.lane, async () =>
+        outcome = await this.limits.run(call.lane, async () => {
           // A submission cancelled while it waited for Kie's window is not sent (its window slot is spent).
-          call.stillWanted && !(await call.stillWanted())
-            ? { kind: 'done' as const, result: fail('INPUT_INVALID', 'cancelled before it was sent to Kie') as Result<T> }
-            : exchange({ url: call.url, method: call.method, body: call.body, schema: call.schema, recordRead: call.recordRead, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher }),
-        );
+          if (call.stillWanted && !(await call.stillWanted())) return { kind: 'done' as const, result: fail('INPUT_INVALID', 'cancelled before it was sent to Kie') as Result<T> };
+          await call.onSend?.();
+          return exchange({ url: call.url, method: call.method, body: call.body, schema: call.schema, recordRead: call.recordRead, where, apiKey: this.o.apiKey, timeoutMs: call.timeoutMs ?? this.o.timeoutMs, nowMs: this.o.clock.now(), dispatcher: this.o.dispatcher });
+        });
       } catch (err) {
         // A job dropped by close(), or a queued admission cut short by it.
         if (this.limits.closed || isClosedError(err)) return fail('KIE_UNREACHABLE', 'Kie client is closed');

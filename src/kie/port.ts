@@ -37,8 +37,8 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
   const uploadPath = opts.uploadPath ?? 'stembot';
   const randomId = opts.randomId ?? (() => randomBytes(8).toString('hex'));
 
-  function submit(params: JobParams, source: KieSource, callBackUrl: string, stillWanted?: () => Promise<boolean>): Promise<Result<{ taskId: string }>> | Result<never> {
-    const opts = { cost: estimatedCost(params.kind, params), ...(stillWanted ? { stillWanted } : {}) };
+  function submit(params: JobParams, source: KieSource, callBackUrl: string, hooks: { stillWanted?: () => Promise<boolean>; onSend?: () => Promise<void> } = {}): Promise<Result<{ taskId: string }>> | Result<never> {
+    const opts = { cost: estimatedCost(params.kind, params), ...hooks };
     if (params.kind === 'separate') {
       const body = separationRequestSchema.safeParse(
         defined({ ...source, type: separationType[params.mode], stemName: params.mode === 'single' ? params.stem : undefined, callBackUrl }),
@@ -78,7 +78,7 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
 
   return {
     async submit(params, source, callBackUrl, opts) {
-      const r = await submit(params, source, callBackUrl, opts?.stillWanted);
+      const r = await submit(params, source, callBackUrl, opts);
       return r.ok ? ok({ taskId: r.value.taskId }) : r;
     },
 

@@ -25,6 +25,8 @@ export interface JobRow {
   created_at: number | string;
   updated_at: number | string;
   submitted_at: number | string | null;
+  submit_started_at?: number | string | null;
+  submit_unconfirmed_at?: number | string | null;
   finished_at: number | string | null;
   last_callback_at: number | string | null;
   next_poll_at: number | string | null;
@@ -61,6 +63,8 @@ export function rowToJob(r: JobRow): Job {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     submittedAt: num(r.submitted_at),
+    submitStartedAt: num(r.submit_started_at ?? null),
+    submitUnconfirmedAt: num(r.submit_unconfirmed_at ?? null),
     finishedAt: num(r.finished_at),
     lastCallbackAt: num(r.last_callback_at),
     nextPollAt: num(r.next_poll_at),
@@ -79,6 +83,8 @@ export const patchColumns = {
   input: 'input',
   originMeta: 'origin_meta',
   deliveryRound: 'delivery_round',
+  submitStartedAt: 'submit_started_at',
+  submitUnconfirmedAt: 'submit_unconfirmed_at',
 } as const;
 
 export const jsonPatchKeys = new Set(['input', 'originMeta']);

@@ -2,11 +2,13 @@
 // message (JSON, or multipart `payload_json` + `files[n]`), edit it, start a thread from it. With
 // `honourNonces` it keeps Discord's `enforce_nonce` promise (a repeated nonce returns the first message,
 // nothing new is shown); without it, it behaves like Slack's chat.postMessage, which has no such key.
+// `/slack/api/…` speaks Slack's Web API instead, for the real SlackChat (fake-slack-routes.ts).
 // Its records are the ground truth of the chaos run and the delivery benchmark: what a person would see.
 // https://discord.com/developers/docs/resources/message#create-message
 import type { AddressInfo } from 'node:net';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { slackRoutes } from './fake-slack-routes.js';
 import { FaultSchedule } from './faults.js';
 
 export interface ChatFile {
@@ -36,7 +38,7 @@ export class FakeChatServer {
   /** Requests answered with an injected fault, by kind. */
   readonly faultsServed: Record<string, number> = {};
   private readonly byNonce = new Map<string, ChatMessage>();
-  private readonly byId = new Map<string, ChatMessage>();
+  readonly byId = new Map<string, ChatMessage>();
   private nextId = 1_000_000;
   private app = Fastify({ bodyLimit: 1024 * 1024 });
   url = '';
@@ -62,6 +64,9 @@ export class FakeChatServer {
       this.threads.set(req.params.id, req.params.ch);
       return { id: req.params.id, type: 11, parent_id: req.params.ch };
     });
+    this.app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+    this.app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    slackRoutes(this.app, { faults: this.faults, faultsServed: this.faultsServed, byId: this.byId, record: (m) => (this.messages.push(m), this.byId.set(m.id, m)) }, () => this.url.replace(/\/api$/, ''));
     await this.app.listen({ host: '127.0.0.1', port: 0 });
     this.url = `http://127.0.0.1:${(this.app.server.address() as AddressInfo).port}/api`;
     return this;

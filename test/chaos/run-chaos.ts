@@ -25,6 +25,8 @@ export interface ChaosOptions {
   /** Discord-like (`enforce_nonce` kept) or Slack-like (no idempotency key on posts). */
   honourNonces: boolean;
   seed?: number;
+  /** With `slack`, stembot runs its real SlackChat against the server's Slack Web API face (no idempotency key). */
+  chat?: 'http' | 'slack';
   /** Chat fault kinds thrown in bursts (default all: 500, 429, dropped answers). */
   faults?: FaultKind[];
   deadlineMs?: number;
@@ -33,6 +35,7 @@ export interface ChaosOptions {
 
 export interface ChaosReport extends Tally {
   honourNonces: boolean;
+  chat: 'http' | 'slack';
   faults: FaultKind[];
   seed: number;
   kills: number;
@@ -41,6 +44,10 @@ export interface ChaosReport extends Tally {
   wallMs: number;
   sim: SimulatorStats;
   chatFaults: Record<string, number>;
+  /** Jobs stembot stopped as "may or may not have reached Kie" that a later callback completed. */
+  unconfirmedThenCallback: number;
+  /** Jobs the runner, as their requester, pressed "Submit again" on (no callback for a while). */
+  resubmitted: number;
 }
 
 async function freePort(): Promise<number> {
@@ -74,11 +81,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     DOWNLOAD_ALLOW_HOSTS: new URL(sim.url).host,
     LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
     CHAOS_CHAT_URL: chat.url,
+    ...(o.chat === 'slack' ? { CHAOS_CHAT: 'slack', CHAOS_PLATFORM: 'slack', CHAOS_SLACK_API_URL: `${chat.url.replace(/\/api$/, '')}/slack/api/` } : {}),
     STEMBOT_TUNING: JSON.stringify(chaosTuning),
   });
   const jobs = workload(o.jobs, random, randomBytes(3).toString('hex'));
   let submitted = 0;
   let finished = false;
+  let pressedRefs = new Set<string>();
   try {
     await proc.start();
     chat.faults.startRandom(random, { gapMs: 900, lengthMs: 500, ...(o.faults ? { kinds: o.faults } : {}) });
@@ -101,8 +110,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     })();
     await submitting;
+    const resubmitted = new Set<string>();
+    let lastPress = 0;
     while (Date.now() < deadline && !finished) {
       await sleep(250);
+      if (Date.now() - lastPress > 1_000) {
+        lastPress = Date.now();
+        // An impatient requester: a job stuck as unconfirmed for 5 s (several callback rounds at this speed) is submitted again.
+        const r = await request(`${base}/__test/resubmit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refs: jobs.map((j) => j.ref), olderThanMs: 5_000 }) })
+          .then((x) => x.body.json() as Promise<{ pressed?: string[] }>)
+          .catch(() => ({ pressed: [] }));
+        // A process starting or being killed answers nothing useful: the next round asks again.
+        for (const ref of Array.isArray(r.pressed) ? r.pressed : []) resubmitted.add(ref);
+        pressedRefs = resubmitted;
+      }
       const p = await request(`${base}/__test/progress`).then((r) => r.body.json() as Promise<{ active: number; outbox: number }>).catch(() => undefined);
       finished = submitted === jobs.length && p?.active === 0 && p.outbox === 0 && proc.kills >= o.kills;
     }
@@ -114,12 +135,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const store = new SqliteJobStore(join(dir, 'stembot.db'));
   const byRef = new Map<string, Job>();
   for (const j of jobs) {
-    const [job] = await store.listJobsByUser('discord', j.ref, 1);
+    const [job] = await store.listJobsByUser(o.chat === 'slack' ? 'slack' : 'discord', j.ref, 1);
     if (job) byRef.set(j.ref, job);
   }
   await store.close();
+  const unconfirmedThenCallback = [...byRef.values()].filter((j) => j.submitUnconfirmedAt && j.taskId).length;
   const t = tally(jobs.map((j) => j.ref), byRef, sim.control.tasks(), chat.messages, (c) => chat.rootChannel(c));
-  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed } };
+  const report: ChaosReport = { ...t, honourNonces: o.honourNonces, chat: o.chat ?? 'http', faults: o.faults ?? ['500', '429', 'drop'], seed, kills: proc.kills, starts: proc.starts, finished, wallMs: Date.now() - started, sim: sim.control.stats(), chatFaults: { ...chat.faultsServed }, unconfirmedThenCallback, resubmitted: pressedRefs.size };
   await sim.close();
   await chat.close();
   await rm(dir, { recursive: true, force: true });

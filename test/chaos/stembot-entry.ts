@@ -5,11 +5,16 @@
 //   CHAOS_MAX_FILE_BYTES  per-file limit of that chat (default 10 MiB, Discord's)
 //   STEMBOT_TUNING        JSON overrides of config `defaults` (short retries, leases, polls)
 //   CHAOS_CHAT=discordjs  use the production DiscordChat instead, with CHAOS_DISCORD_TOKEN
+//   CHAOS_CHAT=slack      use the production SlackChat (wired as mount.ts wires it) against CHAOS_SLACK_API_URL;
+//                         jobs are then Slack jobs (CHAOS_PLATFORM=slack)
 // Prints `READY <url>` once listening. SIGTERM stops gracefully; SIGKILL is the point.
 import { DiscordChat } from '../../src/chat/discord/chat-port.js';
+import { SlackChat } from '../../src/chat/slack/chat-port.js';
+import { slackDefaults } from '../../src/chat/slack/settings.js';
+import { createWebClient } from '../../src/chat/slack/web-client.js';
 import { createRest } from '../../src/chat/discord/rest.js';
 import { loadConfig, type Tuning } from '../../src/config.js';
-import type { ChatPort } from '../../src/core/ports.js';
+import type { ChatPort, JobStore } from '../../src/core/ports.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot } from '../../src/stembot.js';
 import { HttpChatPort } from './http-chat-port.js';
@@ -27,15 +32,28 @@ const apiUrl = env.CHAOS_CHAT_URL ?? 'http://127.0.0.1:9/api';
 const http = new HttpChatPort({ apiUrl, maxFileBytes: Number(env.CHAOS_MAX_FILE_BYTES ?? 10 * 1024 * 1024) });
 // As mountDiscord builds it: discord.js REST for JSON, stems streamed from disk over HTTP (file-post.ts).
 const token = env.CHAOS_DISCORD_TOKEN ?? '';
+const logger = createLogger(config.logLevel);
+// The store exists once createStembot has opened it; SlackChat records its uploads there.
+let store: JobStore | undefined;
+const slackApi = env.CHAOS_SLACK_API_URL ?? 'http://127.0.0.1:9/slack/api/';
 const chat: ChatPort =
   env.CHAOS_CHAT === 'discordjs'
     ? new DiscordChat({ rest: createRest({ apiUrl, token }), files: { apiUrl, token, timeoutMs: 120_000, maxRateLimitWaitMs: 30_000 } })
-    : http;
+    : env.CHAOS_CHAT === 'slack'
+      ? new SlackChat({
+          web: createWebClient('xoxb-chaos', slackApi, logger, slackDefaults.apiTimeoutMs),
+          shareWeb: createWebClient('xoxb-chaos', slackApi, logger, slackDefaults.apiTimeoutMs, 0),
+          uploads: { recordUploads: (...a) => store!.recordUploads(...a), recordedUploads: (k) => store!.recordedUploads(k) },
+          settings: slackDefaults,
+          log: logger,
+        })
+      : http;
 const bot = await createStembot(config, {
-  logger: createLogger(config.logLevel),
-  chat: { discord: chat },
+  logger,
+  chat: { [chat.platform]: chat },
   collectDefaultMetrics: false,
 });
+store = bot.store;
 await bot.app.register(async (app) => testRoutes(app, bot));
 const url = await bot.start(config.port, config.host);
 process.stdout.write(`READY ${url}\n`);

@@ -12,6 +12,8 @@ export interface Tally {
   delivered: number;
   lost: number;
   duplicated: number;
+  /** Of `duplicated`: stems / tracks shown more than once (the rest are status cards and failure notices). */
+  duplicatedFiles: number;
   /** Jobs whose final state differs from Kie's truth, or that never finished. */
   wrongOutcome: number;
   /** Kie tasks no job points to: a submission repeated after a kill (Kie has no idempotency key). */
@@ -20,11 +22,12 @@ export interface Tally {
   problems: string[];
 }
 
-const isFailureNotice = (m: ChatMessage) => / failed\*\*/.test(m.content);
+// `**X failed**` on Discord, `*X failed*` once converted to Slack's mrkdwn.
+const isFailureNotice = (m: ChatMessage) => / failed\*\*?/.test(m.content);
 const linkNames = (m: ChatMessage) => m.content.split('\n').flatMap((l) => /^(.+\.[a-z0-9]{2,4}): https?:\/\//i.exec(l)?.[1] ?? []);
 
 export function tally(refs: string[], jobs: Map<string, Job>, tasks: SimTaskView[], messages: ChatMessage[], rootOf: (channel: string) => string): Tally {
-  const t: Tally = { jobs: refs.length, expected: 0, delivered: 0, lost: 0, duplicated: 0, wrongOutcome: 0, orphanTasks: 0, problems: [] };
+  const t: Tally = { jobs: refs.length, expected: 0, delivered: 0, lost: 0, duplicated: 0, duplicatedFiles: 0, wrongOutcome: 0, orphanTasks: 0, problems: [] };
   const byRef = new Map<string, ChatMessage[]>();
   for (const m of messages) {
     const ref = rootOf(m.channelId);
@@ -54,6 +57,7 @@ export function tally(refs: string[], jobs: Map<string, Job>, tasks: SimTaskView
     t.delivered += got;
     t.lost += expected - got;
     t.duplicated += dup;
+    t.duplicatedFiles += names.length - distinct;
     if (expected - got > 0 || dup > 0) {
       t.problems.push(`${ref}: job ${job?.id ?? '-'} ${job?.state ?? 'missing'}${job?.failure ? ` ${job.failure.code} ${job.failure.detail ?? ''}` : ''} (Kie: ${truth}), cards ${cards.length} (${card?.status ?? 'none'}), files ${distinct}/${files} in ${names.length} posts, notices ${notices}`);
     }

@@ -169,6 +169,19 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await s.close();
     });
 
+    it('GIVEN chat files uploaded for a post WHEN recorded THEN another handle (a restarted instance) reads them back, and a second record replaces the first', async () => {
+      const a = await open();
+      const b = await openTwin(a);
+      const key = `job-x:d0:b${Math.random()}`;
+      expect(await b.recordedUploads(key)).toBeUndefined();
+      await a.recordUploads(key, 'job-x', [{ id: 'F1', title: 'vocals.wav' }, { id: 'F2', title: 'drums.wav' }], 5);
+      expect(await b.recordedUploads(key)).toEqual([{ id: 'F1', title: 'vocals.wav' }, { id: 'F2', title: 'drums.wav' }]);
+      await b.recordUploads(key, 'job-x', [{ id: 'F3', title: 'vocals.wav' }], 6);
+      expect(await a.recordedUploads(key)).toEqual([{ id: 'F3', title: 'vocals.wav' }]);
+      await b.close();
+      await a.close();
+    });
+
     it('GIVEN events for 20 jobs at once, one of them for a job that does not exist WHEN applied together THEN every other one is stored and only that one fails', async () => {
       const s = await open();
       const jobs = await Promise.all(Array.from({ length: 20 }, () => s.createJob(newJob(), [])));

@@ -80,6 +80,7 @@ export class FakeGateway {
   private readonly heartbeatIntervalMs: number;
   /** READYs held back per token, sent on release. */
   private readonly held = new Map<string, (() => void)[]>();
+  private readonly refusing = new Set<string>();
 
   private constructor(
     private readonly http: Server,
@@ -107,6 +108,15 @@ export class FakeGateway {
   /** WebSocket connections open now, identified or not (a client reconnecting shows here first). */
   openConnections(): number {
     return [...this.wss.clients].filter((c) => c.readyState === WebSocket.OPEN).length;
+  }
+
+  /**
+   * Drop every IDENTIFY with `token` (close 4000 Unknown error, which a client answers by connecting again),
+   * until allow(): a gateway this instance cannot log in to, while others can.
+   */
+  refuseLogins(token: string): { allow(): void } {
+    this.refusing.add(token);
+    return { allow: () => this.refusing.delete(token) };
   }
 
   /** Hold back READY for IDENTIFYs with `token` until release(): a login caught half-way, as a slow Discord would. */
@@ -210,6 +220,11 @@ export class FakeGateway {
     if (typeof d.intents !== 'number') return refuse(GatewayCloseCodes.InvalidIntents, 'intents missing');
     if (d.shard && (d.shard[1] !== 1 || d.shard[0] !== 0)) return refuse(GatewayCloseCodes.InvalidShard, `shard ${JSON.stringify(d.shard)} of a one-shard bot`);
     if (d.compress) return refuse(GatewayCloseCodes.DecodeError, 'identify compression asked; the fake speaks uncompressed JSON only');
+    if (this.refusing.has(d.token)) {
+      record.refused = GatewayCloseCodes.UnknownError;
+      this.refuse(socket, GatewayCloseCodes.UnknownError, 'this login is refused (refuseLogins)', false);
+      return undefined;
+    }
 
     const session: GatewaySession = { sessionId: randomBytes(16).toString('hex'), token: d.token, intents: d.intents, identifiedAt: Date.now(), socket, seq: 0, sent: [], resumes: 0, ended: false };
     this.sessions.set(session.sessionId, session);

@@ -1,8 +1,10 @@
 // A fake Slack Web API on 127.0.0.1 for tests (DESIGN §4.5: fakes over module mocks). It records every call and
 // implements what stembot uses: chat.postMessage / chat.update / chat.postEphemeral, views.open, the external
 // upload flow (files.getUploadURLExternal → upload URL served here, bytes kept → files.completeUploadExternal),
-// conversations.info and auth.test. It serves `url_private` files only with the bot token, takes response_url
-// posts, and answers 429 + Retry-After, `not_in_channel` or any other error on demand.
+// files.info (with `shares` built from the messages the files were shared in), conversations.info and
+// auth.test. It serves `url_private` files only with the bot token, takes response_url
+// posts, and answers 429 + Retry-After, `not_in_channel` or any other error on demand, or applies a call and
+// drops its answer (the connection is cut, as when the network or the caller dies in that instant).
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -77,6 +79,7 @@ export class FakeSlack {
   private readonly uploads = new Map<string, FakeFile>();
   private readonly privateFiles = new Map<string, Buffer>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly drops = new Map<string, number>();
   private seq = 0;
   url = '';
   /** What apps.connections.open hands out (a FakeSlackSocket's URL). */
@@ -124,6 +127,16 @@ export class FakeSlack {
     const list = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) list.push(fault);
     this.faults.set(method, list);
+  }
+
+  /** The next `times` calls of `method` are applied, then their answer is lost (the connection is cut). */
+  dropAnswerNext(method: string, times = 1): void {
+    this.drops.set(method, (this.drops.get(method) ?? 0) + times);
+  }
+
+  /** Messages (in any channel or thread) that carry the file `id`: how many times it was shared. */
+  sharesOf(id: string): FakeMessage[] {
+    return this.messages.filter((m) => m.files.some((f) => f.id === id));
   }
 
   /** A file a user uploaded to Slack: a file object as Slack shows it in messages and `file_input` values. */
@@ -201,7 +214,15 @@ export class FakeSlack {
       const fault = this.faults.get(method)?.shift();
       if (fault) return this.answerFault(reply, fault);
       const handler = this.handlers[method];
-      return handler ? handler(args) : { ok: false, error: 'unknown_method' };
+      const answer = handler ? handler(args) : { ok: false, error: 'unknown_method' };
+      const drops = this.drops.get(method) ?? 0;
+      if (drops > 0) {
+        this.drops.set(method, drops - 1);
+        reply.hijack();
+        reply.raw.destroy();
+        return reply;
+      }
+      return answer;
     });
 
     app.post<{ Params: { id: string } }>('/upload/:id', async (req, reply) => {
@@ -307,6 +328,40 @@ export class FakeSlack {
       const id = `F0UP${++this.seq}`;
       this.uploads.set(id, { id, name: String(a.filename), length });
       return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+    },
+
+    // Slack's shape (docs/slack-uploads.md): shares.public|private → channel id → one entry per message the file
+    // was shared in, with that message's `ts` and, for a share inside a thread, the parent's `thread_ts`.
+    'files.info': (a) => {
+      const id = String(a.file ?? '');
+      const f = this.uploads.get(id);
+      if (!f) return { ok: false, error: 'file_not_found' };
+      const shares: Record<'public' | 'private', Record<string, Record<string, unknown>[]>> = { public: {}, private: {} };
+      for (const m of this.sharesOf(id)) {
+        const c = this.channels.get(m.channel);
+        const scope = c?.isPrivate || c?.isIm ? shares.private : shares.public;
+        (scope[m.channel] ??= []).push({
+          ts: m.ts,
+          ...(m.threadTs ? { thread_ts: m.threadTs } : { reply_count: 0, reply_users: [], reply_users_count: 0 }),
+          channel_name: c?.name ?? m.channel,
+          team_id: this.opts.teamId,
+          share_user_id: this.opts.botUserId,
+          source: 'UNKNOWN',
+        });
+      }
+      const channels = Object.keys(shares.public);
+      const groups = Object.keys(shares.private);
+      const shared = channels.length + groups.length > 0;
+      return {
+        ok: true,
+        file: {
+          id: f.id, name: f.name, title: f.title ?? f.name, size: f.length, user: this.opts.botUserId, mode: 'hosted', is_public: channels.length > 0,
+          channels, groups, ims: [], comments_count: 0,
+          ...(shared ? { shares: Object.fromEntries(Object.entries(shares).filter(([, v]) => Object.keys(v).length > 0)) } : {}),
+        },
+        comments: [],
+        response_metadata: { next_cursor: '' },
+      };
     },
 
     'files.completeUploadExternal': (a) => {

@@ -5,7 +5,9 @@
 // instance connects and answers. The fake gateway sends each interaction to every open session, so a second
 // connection would show as a second answer. The last two cases hold src/chat/discord/gateway.ts to two
 // discord.js traps: a Client destroyed a second time (after a second login) keeps its connection, and one
-// destroyed while its login waits for READY reconnects by itself.
+// destroyed while its login waits for READY reconnects by itself. The last two suites: a leader that cannot log in
+// (its IDENTIFYs refused, or READY never coming) gives the lock up after gatewayLoginGiveUpMs and its abandoned
+// client stays closed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import type { Tuning } from '../../src/config.js';
@@ -193,4 +195,73 @@ describe('Discord gateway with several instances on Postgres', () => {
     await handedOverTo(leader === second ? third : second, terminateLockSession);
     expect(s.gateway.violations).toEqual([]);
   });
+});
+
+describe('a gateway leader that cannot log in', () => {
+  if (!pgUrl) return failMissing('DATABASE_URL_TEST', 'the Discord gateway leader suite');
+  const GIVE_UP_MS = 1_500;
+  let s: DiscordBots;
+
+  beforeAll(async () => {
+    s = await startDiscordBots({ adminUrl: pgUrl!, names: ['refused', 'other'], startWith: [], tuning: { ...tuning, gatewayLoginGiveUpMs: GIVE_UP_MS }, heartbeatIntervalMs: 500 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('GIVEN the gateway refuses one instance’s login WHEN it has led for gatewayLoginGiveUpMs THEN it closes its connection and gives the lock up, and the other instance connects and answers', async () => {
+    const refusing = s.gateway.refuseLogins('token-of-refused');
+    const refused = await s.start('refused');
+    await waitFor('the refused instance identifies', () => s.gateway.identifies.some((x) => x.token === refused.token), RETRY_MS * 30);
+    const other = await s.start('other'); // follows: the refused instance holds the lock
+    await sleep(GIVE_UP_MS / 2);
+    expect(s.gateway.openSessions()).toEqual([]);
+    const session = await waitFor('the other instance connects', () => s.gateway.openSessions().find((x) => x.token === other.token), GIVE_UP_MS * 6);
+    expect(session.token).toBe(other.token);
+    // Every IDENTIFY of the refused instance was refused; nothing of it stays connected or tries again (discord.js
+    // would be back within ~5 s if its client had been left reconnecting).
+    await sleep(6_000);
+    expect(s.gateway.identifies.filter((x) => x.token === refused.token).every((x) => x.refused !== undefined)).toBe(true);
+    const identifiesOfRefused = s.gateway.identifies.filter((x) => x.token === refused.token).length;
+    expect(s.gateway.openConnections(), 'open gateway connections').toBe(1);
+    expect(s.gateway.openSessions().map((x) => x.token)).toEqual([other.token]);
+    const i = slashCommand('jobs', {}, alice, s.place());
+    s.discord.expectInteraction(i.token);
+    expect(s.gateway.dispatchInteraction(i).map((x) => x.token)).toEqual([other.token]);
+    expect(await waitFor('the /jobs answer', () => s.discord.privateReply(i.token)?.content)).toMatch(/no stembot jobs yet/);
+    await sleep(2_000);
+    expect(s.discord.requests.filter((r) => r.path.startsWith(`/api/v10/interactions/${i.id}/`)).map((r) => r.status)).toEqual([204]);
+    expect(s.gateway.identifies.filter((x) => x.token === refused.token)).toHaveLength(identifiesOfRefused);
+    refusing.allow();
+    expect(s.gateway.violations).toEqual([]);
+  }, 60_000);
+});
+
+describe('a gateway leader whose login hangs waiting for READY', () => {
+  if (!pgUrl) return failMissing('DATABASE_URL_TEST', 'the Discord gateway leader suite');
+  const GIVE_UP_MS = 1_500;
+  let s: DiscordBots;
+
+  beforeAll(async () => {
+    s = await startDiscordBots({ adminUrl: pgUrl!, names: ['stuck', 'other'], startWith: [], tuning: { ...tuning, gatewayLoginGiveUpMs: GIVE_UP_MS }, heartbeatIntervalMs: 500 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('GIVEN READY never comes for one instance WHEN it gives up THEN its abandoned client does not come back, even once READY could flow again', async () => {
+    const hold = s.gateway.holdReady('token-of-stuck');
+    const stuck = await s.start('stuck');
+    await waitFor('the stuck instance identifies', () => s.gateway.identifies.some((x) => x.token === stuck.token), RETRY_MS * 30);
+    const other = await s.start('other');
+    await waitFor('the other instance connects', () => s.gateway.openSessions().find((x) => x.token === other.token), GIVE_UP_MS * 6);
+    // A client left reconnecting would IDENTIFY again within ~5 s; let READY flow for it afterwards.
+    await sleep(7_000);
+    hold.release();
+    await sleep(1_500);
+    expect(s.gateway.identifies.filter((x) => x.token === stuck.token)).toHaveLength(1);
+    expect(s.gateway.openSessions().map((x) => x.token)).toEqual([other.token]);
+    expect(s.gateway.openConnections(), 'open gateway connections').toBe(1);
+    expect(s.gateway.violations).toEqual([]);
+  }, 60_000);
 });

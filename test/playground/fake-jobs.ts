@@ -57,6 +57,10 @@ export class FakeJobs implements JobsApi {
     return 'You: 0 credits today, 0 credits this month.';
   }
 
+  async resubmit(jobId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    return { ok: false, message: `Job ${jobId} is not waiting for a decision.` };
+  }
+
   /** Resolves once every job submitted so far has been driven to its end. */
   async settled(): Promise<void> {
     await Promise.all(this.work);

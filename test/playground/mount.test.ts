@@ -12,6 +12,7 @@ const noJobs: JobsApi = {
   redeliver: async () => ({ ok: false, message: 'no' }),
   cancel: async () => ({ ok: false, message: 'no' }),
   credits: async () => 'no',
+  resubmit: async () => ({ ok: false, message: 'no' }),
 };
 
 describe('mountPlayground', () => {

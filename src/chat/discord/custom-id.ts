@@ -17,7 +17,8 @@ export type ButtonAction =
   | { id: 'midi'; jobId: string }
   /** The stem menu (stem-select.ts): the intake appends the chosen stem's key to the select's custom_id. */
   | { id: 'midi_stem'; jobId: string; stem: string }
-  | { id: 'wav'; jobId: string; take: number };
+  | { id: 'wav'; jobId: string; take: number }
+  | { id: 'resubmit'; jobId: string };
 
 /** The custom_id of an Action; null when it cannot be encoded (the caller leaves the button out). */
 export function encodeAction(action: Action, fileIndex?: number): string | null {
@@ -28,6 +29,7 @@ export function encodeAction(action: Action, fileIndex?: number): string | null 
   else if (action.id === 'cancel') id = `${prefix}:cancel:${action.jobId}`;
   else if (action.id === 'midi') id = `${prefix}:midi:${action.jobId}`;
   else if (action.id === 'wav') id = action.take && action.take > 0 ? `${prefix}:wav:${action.jobId}:${action.take}` : null;
+  else if (action.id === 'resubmit') id = `${prefix}:rs:${action.jobId}`;
   else if (action.audioId && safe.test(action.audioId)) id = `${prefix}:sep:${action.jobId}:${action.audioId}`;
   if (action.id === 'separate_track' && (id === null || id.length > discordDefaults.maxCustomIdChars) && fileIndex !== undefined && fileIndex >= 0) {
     id = `${prefix}:sepi:${action.jobId}:${fileIndex}`;
@@ -44,6 +46,7 @@ export function decodeAction(customId: string): ButtonAction | null {
   if (verb === 'midi' && extra === undefined) return { id: 'midi', jobId };
   if (verb === 'mids' && extra && safe.test(extra)) return { id: 'midi_stem', jobId, stem: extra };
   if (verb === 'wav' && extra && /^\d{1,2}$/.test(extra) && Number(extra) > 0) return { id: 'wav', jobId, take: Number(extra) };
+  if (verb === 'rs' && extra === undefined) return { id: 'resubmit', jobId };
   if (verb === 'sep' && extra && safe.test(extra)) return { id: 'separate_track', jobId, audioId: extra };
   if (verb === 'sepi' && extra && /^\d{1,3}$/.test(extra)) return { id: 'separate_track', jobId, index: Number(extra) };
   return null;

@@ -45,7 +45,41 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export function createGateway(o: { token: string; apiUrl: string; rest: REST; handler: InteractionHandler; logger: Logger }): Gateway {
+/** A @discordjs/ws shard, as far as abandon() touches it. */
+type InternalShard = { status: number; emit(event: 'closed', payload: { code: number }): unknown; destroy(options?: { code?: number }): Promise<void> };
+
+function internalShards(c: Client): InternalShard[] {
+  const ws = (c.ws as unknown as { _ws?: { strategy?: { shards?: Map<number, InternalShard> } } })._ws;
+  return [...(ws?.strategy?.shards?.values() ?? [])];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/**
+ * Close a Client whose login never completed, for good. In @discordjs/ws 1.2 a shard waiting for HELLO, an
+ * IDENTIFY slot or READY takes destroy() for a timeout and reconnects by itself 500 ms later. So the waits are
+ * settled as "closed" first (what the shard does when its socket closes), then the shard is destroyed, and a
+ * shard seen connecting again is closed again: a bounded number of rounds.
+ */
+async function abandon(c: Client): Promise<void> {
+  const shards = internalShards(c);
+  for (let round = 0; round < 5; round++) {
+    for (const s of shards) s.emit('closed', { code: 1000 });
+    await Promise.race([round === 0 ? c.destroy() : Promise.all(shards.map((s) => s.destroy({ code: 1000 }))), sleep(5_000)]);
+    await sleep(700); // past the shard's 500 ms reconnect delay
+    if (shards.every((s) => s.status === 0)) return; // Idle
+  }
+}
+
+export function createGateway(o: {
+  token: string;
+  apiUrl: string;
+  rest: REST;
+  handler: InteractionHandler;
+  logger: Logger;
+  /** With a leader lock: a login not complete after this long is closed and start() rejects (the lock is given up). */
+  loginGiveUpMs?: number;
+}): Gateway {
   // A new Client for every start(): a discord.js Client's destroy() works once. Its WebSocketManager stays
   // marked destroyed, so after a second login() a second destroy() returns without closing the connection,
   // and an instance that lost the lead, took it back and lost it again would keep a gateway open beside the
@@ -74,7 +108,16 @@ export function createGateway(o: { token: string; apiUrl: string; rest: REST; ha
       const c = (client = connect());
       const login = c.login(o.token); // on failure it destroys its Client itself
       loggingIn = login.catch(() => undefined);
-      await login;
+      if (!o.loginGiveUpMs) return void (await login);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), o.loginGiveUpMs)));
+      const first = await Promise.race([login.then(() => 'in' as const), late]).finally(() => clearTimeout(timer));
+      if (first === 'in') return;
+      // Still not logged in: this instance cannot reach the gateway (or is refused at every IDENTIFY).
+      if (client === c) client = undefined;
+      loggingIn = Promise.resolve();
+      await abandon(c);
+      throw new Error(`Discord gateway login did not complete within ${o.loginGiveUpMs} ms`);
     },
     stop,
   };

@@ -166,6 +166,11 @@ export class InteractionHandler {
       const r = await this.o.service.redeliver(job.id, job.userId);
       return r.ok ? 'Delivering again — the files will arrive in the job’s thread.' : r.message;
     }
+    if (action.id === 'resubmit') {
+      // Acting for the requester, as above; the core refuses when Kie has the job by now.
+      const r = await this.o.service.resubmit(job.id, job.userId);
+      return r.ok ? 'Submitting again — the status message will follow it.' : r.message;
+    }
     const refusal = refuseStart(i, this.o.rules);
     if (refusal) return refusal;
     // MIDI / WAV: the press was allowed above (requester or moderator), the new job is the presser's.

@@ -45,8 +45,10 @@ export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   if (publicKey) {
     await ctx.app.register(interactionsRoute, { publicKey, handler, clock: ctx.clock });
   } else {
-    gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger });
-    if (/^postgres(ql)?:\/\//.test(ctx.config.databaseUrl)) {
+    const led = /^postgres(ql)?:\/\//.test(ctx.config.databaseUrl);
+    // Led: a login that cannot complete gives the lock up for another instance to try. Alone: keep trying.
+    gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger, ...(led ? { loginGiveUpMs: ctx.config.tuning.gatewayLoginGiveUpMs } : {}) });
+    if (led) {
       leader = new LeaderLock({ connectionString: ctx.config.databaseUrl, key: `stembot:discord-gateway:${applicationId}`, retryMs: ctx.config.tuning.leaderRetryMs, log: ctx.logger });
     }
   }

@@ -55,7 +55,9 @@ function actionButton(job: Job, action: Action): APIButtonComponent | null {
   const index = action.audioId ? job.files.findIndex((f) => f.audioId === action.audioId) : -1;
   const customId = encodeAction(action, index);
   if (!customId) return null;
-  return { type: ComponentType.Button, style: ButtonStyle.Primary, label: clip(escapePlain(action.label), d.maxButtonLabelChars), custom_id: customId };
+  // "Submit again" may cost a second charge: Discord's red style.
+  const style = action.id === 'resubmit' ? ButtonStyle.Danger : ButtonStyle.Primary;
+  return { type: ComponentType.Button, style, label: clip(escapePlain(action.label), d.maxButtonLabelChars), custom_id: customId };
 }
 
 const linkable = (url: string) => url.length <= d.maxLinkButtonUrlChars && /^https?:\/\//i.test(url);

@@ -13,7 +13,7 @@ import { safeFileName } from './safe-name.js';
 
 export const actionBody = z.object({
   action: z.object({
-    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'cancel', 'midi', 'wav']),
+    id: z.enum(['separate_track', 'split_stems', 'redeliver', 'cancel', 'midi', 'wav', 'resubmit']),
     label: z.string().max(200).optional(),
     jobId: z.string().min(1).max(200),
     taskId: z.string().min(1).max(200).optional(),
@@ -46,6 +46,13 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
     const r = await startFollowUp(jobs, action.id === 'midi' ? { kind: 'midi', jobId: action.jobId, ...(action.stem ? { stem: action.stem } : {}) } : { kind: 'wav', jobId: action.jobId, take: action.take ?? 1 }, origin);
     if (r.ok) return { status: 202, body: { ok: true, jobId: r.job.id } };
     return { status: r.code === 'USER_CAP' || r.code === 'WORKSPACE_CAP' || r.code === 'KIE_RATE_LIMITED' ? 429 : 400, body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
+  }
+  if (action.id === 'resubmit') {
+    // Only a playground job, and only for its requester (the core checks who asks).
+    const job = await jobs.get(action.jobId);
+    if (!job || job.platform !== 'playground') return { status: 404, body: { code: 'NOT_FOUND', message: 'That job is not known here any more.' } };
+    const result = await jobs.resubmit(job.id, origin.userId);
+    return result.ok ? { status: 202, body: { ok: true, jobId: job.id } } : { status: 400, body: { code: 'RESUBMIT_REFUSED', message: result.message } };
   }
   const found = await sourceOf(action, jobs, uploadDir);
   if (!found.ok) return found.outcome;

@@ -1,6 +1,6 @@
 // Buttons on result messages: "Separate stems" (a finished add-vocals / add-instrumental track, by its Kie
 // taskId + audioId), "Split into 12 stems" (a finished vocals separation, on the same input) and "Deliver again"
-// (from `/job`). Each button's value names the job (and which of its tracks), so it works after a restart.
+// (from `/job`), "Submit again" (a submission that may or may not have reached Kie). Each button's value names the job (and which of its tracks), so it works after a restart.
 // A value is whatever the presser's Slack client sends: it is never trusted. The job is loaded and only its
 // requester, in its workspace, may press (as on Discord, where moderators may too; Slack has no equivalent
 // permission in the payload); the Kie track comes from the job's own files.
@@ -63,6 +63,10 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
       const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
       const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: job.id } : { kind: 'wav', jobId: job.id, take: pressed.value.n ?? 1 }, origin);
       return reply(r.ok ? `Started job \`${r.job.id}\` — ${pressed.id === 'midi' ? 'MIDI' : 'WAV'} of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the file${pressed.id === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+    }
+    if (pressed.id === 'resubmit') {
+      const r = await deps.service.resubmit(job.id, user.id);
+      return reply(r.ok ? 'Submitting again — the status message will follow it.' : r.message);
     }
     const input = await inputFor(job, pressed.id, pressed.value, reply);
     if (!input) return;

@@ -59,7 +59,7 @@ export function button(action: Action, index: number): Block {
     action_id: `${actionPrefix}${action.id}:${index}`,
     text: { type: 'plain_text', text: truncate(action.label, 75), emoji: true },
     value: JSON.stringify(value),
-    ...(action.id === 'redeliver' ? {} : { style: 'primary' }),
+    ...(action.id === 'redeliver' ? {} : { style: action.id === 'resubmit' ? 'danger' : 'primary' }),
   };
 }
 
@@ -69,7 +69,7 @@ export function actionsBlock(actions: Action[]): Block {
 }
 
 export function parseButton(actionId: string, value: string | undefined): { id: Action['id']; value: ButtonValue } | null {
-  const m = /^stembot:(separate_track|split_stems|redeliver|cancel|midi|wav):\d+$/.exec(actionId);
+  const m = /^stembot:(separate_track|split_stems|redeliver|cancel|midi|wav|resubmit):\d+$/.exec(actionId);
   if (!m || !value) return null;
   try {
     const v = JSON.parse(value) as Partial<ButtonValue>;

@@ -3,17 +3,19 @@
 // batches, text and buttons go in with chat.postMessage.
 //
 // Duplicates: Slack has no idempotency key or nonce on chat.postMessage or files.completeUploadExternal. Within
-// one process a key that already succeeded answers the remembered message, a key in flight is joined, and a
-// batch whose files were uploaded but not yet shared is only shared on retry (not uploaded again). Across a
-// crash between Slack's answer and the outbox recording it, a retry posts again: Slack cannot prevent that.
+// one process a key that already succeeded answers the remembered message and a key in flight is joined.
+// Files are posted exactly once, across crashes too: their ids (from files.getUploadURLExternal) are recorded
+// in the store before files.completeUploadExternal, and a retry of that post first asks files.info whether the
+// first file is already shared in the thread (docs/slack-uploads.md). Plain text posts stay at-least-once: a
+// chat.postMessage whose answer was lost (network cut, crash) is posted again on retry.
 import type { WebClient } from '@slack/web-api';
-import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Clock, type OutgoingMessage, type StatusView } from '../../core/ports.js';
+import { systemClock, type ChatLimits, type ChatPort, type ChatResult, type Clock, type JobStore, type OutgoingMessage, type StatusView } from '../../core/ports.js';
 import { fail, ok, type Job } from '../../core/types.js';
 import type { Logger } from '../../ops/logger.js';
 import { actionsBlock, asKnown, mrkdwn, statusMessage } from './blocks.js';
 import { chunks, escapeText, mention, slackLink, toMrkdwn, truncate } from './format.js';
 import type { SlackSettings } from './settings.js';
-import { shareFiles, uploadFiles, type UploadedFile } from './upload.js';
+import { findShare, shareFiles, uploadFiles, type UploadedFile } from './upload.js';
 import { slackFailure, type SlackFailure } from './web-client.js';
 
 type Posted = ChatResult<{ messageId: string }>;
@@ -27,6 +29,13 @@ export interface SlackChatOptions {
   settings: Pick<SlackSettings, 'maxFileBytes' | 'maxFilesPerMessage' | 'uploadTimeoutMs' | 'rememberedPosts'>;
   log: Logger;
   clock?: Clock;
+  /**
+   * The client that sends files.completeUploadExternal: one without retries of its own, since a share whose
+   * answer was lost must be checked with files.info before it is sent again. Defaults to `web`.
+   */
+  shareWeb?: WebClient;
+  /** Durable record of uploaded file ids per post (the store); without it a crash between share and answer repeats the files. */
+  uploads?: Pick<JobStore, 'recordUploads' | 'recordedUploads'>;
   /** Slack refused to post for good (not_in_channel, missing_scope…): tell the requester privately. Once per job. */
   onForbidden?: (job: Job, failure: SlackFailure) => Promise<void>;
   /** Where admin notices (low balance, out of credits) go: SLACK_ADMIN_CHANNEL_ID. */
@@ -101,13 +110,28 @@ export class SlackChat implements ChatPort {
     const big = files.find((f) => f.bytes > this.o.settings.maxFileBytes);
     if (big) return fail('TOO_LARGE', `${big.name} is ${big.bytes} bytes`);
     const shared = await this.once(job, `${key}:files`, async () => {
-      let ids = this.uploaded.get(key);
-      if (!ids) {
+      const to = { channelId: job.channelId, threadTs: threadId };
+      let ids = this.uploaded.get(key) ?? (await this.o.uploads?.recordedUploads(key));
+      if (ids?.[0]) {
+        // An earlier attempt got as far as sharing, perhaps further: Slack's answer may have been lost. The batch
+        // is shared in one call, so its first file tells whether the share happened.
+        const seen = await findShare(this.o.web, ids[0].id, to);
+        if (!seen.ok) return seen;
+        if (typeof seen.value === 'object') {
+          this.uploaded.delete(key);
+          return ok({ messageId: `file:${ids[0].id}` });
+        }
+        if (seen.value === 'gone') ids = undefined;
+      }
+      if (!ids?.length) {
         const up = await uploadFiles(this.o.web, files, this.o.settings.uploadTimeoutMs);
         if (!up.ok) return up;
-        this.uploaded.set(key, (ids = up.value));
+        ids = up.value;
+        // Durable before the share: the one call whose answer, if lost, cannot be told apart from a failure.
+        await this.o.uploads?.recordUploads(key, job.id, ids, this.clock.now());
+        this.uploaded.set(key, ids);
       }
-      const r = await shareFiles(this.o.web, ids, { channelId: job.channelId, threadTs: threadId, initialComment: truncate(text, 3900) });
+      const r = await shareFiles(this.o.shareWeb ?? this.o.web, ids, { ...to, initialComment: truncate(text, 3900) });
       if (r.ok) this.uploaded.delete(key);
       return r.ok ? ok({ messageId: r.value }) : r;
     });

@@ -44,6 +44,8 @@ export const mountSlack: MountAdapter = async (ctx) => {
     settings,
     ...(adminChannelId ? { adminChannelId } : {}),
     log,
+    shareWeb: createWebClient(botToken, apiUrl, log, settings.apiTimeoutMs, 0),
+    uploads: ctx.store,
     clock: ctx.clock,
     // The intake checks membership before a job exists; this covers what it could not see (no read scope,
     // the bot removed meanwhile): the requester hears why, privately, while the command's response_url lives.

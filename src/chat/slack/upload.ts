@@ -5,7 +5,7 @@
 // memory (readFileSync, all files at once): ten 100 MiB stems would be a gigabyte. Here each file is streamed
 // from its temp file, one at a time. https://docs.slack.dev/messaging/working-with-files#uploading_files
 import { createReadStream } from 'node:fs';
-import type { WebClient } from '@slack/web-api';
+import type { FilesInfoResponse, WebClient } from '@slack/web-api';
 import { request } from 'undici';
 import type { LocalFile } from '../../core/ports.js';
 import { slackFailure, type SlackFailure } from './web-client.js';
@@ -48,6 +48,28 @@ export async function uploadFiles(web: WebClient, files: LocalFile[], timeoutMs:
     uploaded.push({ id: target.file_id, title: file.name });
   }
   return { ok: true, value: uploaded };
+}
+
+/**
+ * Whether `file` is already shared where `to` points (channel, and thread when `threadTs`): files.info's
+ * `shares.public|private[channel][]` entries carry the share's `ts` and, inside a thread, its `thread_ts`
+ * (docs/slack-uploads.md). `gone`: Slack does not know the file (never completed, or deleted) — upload again.
+ */
+export async function findShare(web: WebClient, fileId: string, to: Pick<ShareTarget, 'channelId' | 'threadTs'>): Promise<{ ok: true; value: { ts: string } | 'unshared' | 'gone' } | SlackFailure> {
+  let res: FilesInfoResponse;
+  try {
+    res = await web.files.info({ file: fileId });
+  } catch (err) {
+    const f = slackFailure(err);
+    return f.code === 'NOT_FOUND' ? { ok: true, value: 'gone' } : f;
+  }
+  const shares = res.file?.shares ?? {};
+  for (const scope of [shares.public, shares.private]) {
+    for (const share of scope?.[to.channelId] ?? []) {
+      if (to.threadTs ? share.thread_ts === to.threadTs : !share.thread_ts || share.thread_ts === share.ts) return { ok: true, value: { ts: share.ts ?? '' } };
+    }
+  }
+  return { ok: true, value: 'unshared' };
 }
 
 /** Step 3: share the uploaded files as one message in the thread. */

@@ -6,13 +6,14 @@ import type { ChatErrorCode } from '../../core/ports.js';
 import type { Logger } from '../../ops/logger.js';
 import { slackLogger } from './log.js';
 
-export function createWebClient(botToken: string, apiUrl: string, log: Logger, timeoutMs: number): WebClient {
+/** `retries`: quick retries inside the client; 0 for calls that must never be sent twice unchecked (file shares). */
+export function createWebClient(botToken: string, apiUrl: string, log: Logger, timeoutMs: number, retries = 1): WebClient {
   return new WebClient(botToken, {
     slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
     logger: slackLogger(log),
     rejectRateLimitedCalls: true,
     // One quick retry for a dropped connection or a 5xx; anything longer is the outbox's job.
-    retryConfig: { retries: 1, factor: 1, minTimeout: 250, maxTimeout: 250 },
+    retryConfig: { retries, factor: 1, minTimeout: 250, maxTimeout: 250 },
     timeout: timeoutMs,
   });
 }

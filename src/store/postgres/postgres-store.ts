@@ -2,7 +2,7 @@
 // SQLite store (planEvent, transition, rows.ts); row locks make the decisions safe across instances.
 import type pg from 'pg';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, SpendFilter } from '../../core/ports.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
 import { budgetChecks, spendWhere } from '../budgets.js';
@@ -207,6 +207,19 @@ export class PostgresJobStore implements JobStore {
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
     // JSONB array concatenation in one statement: concurrent appends cannot lose each other's files.
     await this.pool.query('UPDATE jobs SET delivered = delivered || $2::jsonb, updated_at = $3 WHERE id = $1', [id, toJsonb(files), now]);
+  }
+
+  async recordUploads(postKey: string, jobId: string, files: RecordedUpload[], now: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO slack_uploads (post_key, job_id, files, created_at) VALUES ($1, $2, $3::jsonb, $4)
+       ON CONFLICT (post_key) DO UPDATE SET files = EXCLUDED.files, created_at = EXCLUDED.created_at`,
+      [postKey, jobId, toJsonb(files), now],
+    );
+  }
+
+  async recordedUploads(postKey: string): Promise<RecordedUpload[] | undefined> {
+    const row = (await this.pool.query<{ files: RecordedUpload[] }>('SELECT files FROM slack_uploads WHERE post_key = $1', [postKey])).rows[0];
+    return row?.files;
   }
 
   enqueue(jobId: string, kinds: OutboxKind[], now: number): Promise<void> {

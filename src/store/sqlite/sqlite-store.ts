@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, SpendFilter } from '../../core/ports.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
 import { budgetChecks, spendWhere } from '../budgets.js';
@@ -197,6 +197,16 @@ export class SqliteJobStore implements JobStore {
       const merged = [...(JSON.parse(row.delivered) as DeliveredFile[]), ...files];
       this.stmt('UPDATE jobs SET delivered = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(merged), now, id);
     }).immediate();
+  }
+
+  async recordUploads(postKey: string, jobId: string, files: RecordedUpload[], now: number): Promise<void> {
+    this.stmt('INSERT INTO slack_uploads (post_key, job_id, files, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (post_key) DO UPDATE SET files = excluded.files, created_at = excluded.created_at')
+      .run(postKey, jobId, JSON.stringify(files), now);
+  }
+
+  async recordedUploads(postKey: string): Promise<RecordedUpload[] | undefined> {
+    const row = this.stmt('SELECT files FROM slack_uploads WHERE post_key = ?').get(postKey) as { files: string } | undefined;
+    return row ? (JSON.parse(row.files) as RecordedUpload[]) : undefined;
   }
 
   async enqueue(jobId: string, kinds: OutboxKind[], now: number): Promise<void> {
