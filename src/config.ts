@@ -65,6 +65,12 @@ export const defaults = {
    */
   shedEventLoopDelayMs: 100,
   shedRetryAfterSec: 10,
+  /**
+   * Callbacks received and not yet answered above which the next one gets 503 + Retry-After (0 = off). Unlike
+   * the loop delay it cannot go blind when callbacks get cheaper: at 3× the intake's own capacity (npm run
+   * bench) 64 kept every accepted callback far inside Kie's 15 s, with 0 timeouts (docs/intake-performance.md).
+   */
+  maxCallbacksInFlight: 64,
 } as const;
 
 const optionalString = z

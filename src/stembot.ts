@@ -88,7 +88,12 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
   });
   installErrorHandler(app);
-  await app.register(loadShedding, { maxEventLoopDelayMs: t.shedEventLoopDelayMs, retryAfterSec: t.shedRetryAfterSec });
+  await app.register(loadShedding, {
+    maxEventLoopDelayMs: t.shedEventLoopDelayMs,
+    retryAfterSec: t.shedRetryAfterSec,
+    maxInFlight: t.maxCallbacksInFlight,
+    onShed: (url) => url === '/callbacks/kie/:token' && metrics.callbacks.inc({ outcome: 'shed' }),
+  });
   await app.register(opsRoutes, { store, metrics });
   await app.register(callbackRoute, {
     store,

@@ -2,8 +2,14 @@
 // every request behind the backlog. Kie gives a callback 15 s and retries a failed one (1, 5, 15 min;
 // shared/seeds/separation-callbacks-basic.txt), and the poller reads record-info anyway, so a fast 503
 // loses nothing — whereas a callback answered after 15 s counts as failed AND still cost us the work.
-// Built on @fastify/under-pressure (a sampled event-loop-delay histogram, checked in `onRequest`,
-// before the body is read or parsed: a refused request costs almost nothing).
+// Two checks, both in `onRequest`, before the body is read or parsed (a refused request costs almost
+// nothing):
+// - a bound on callbacks in flight (received, not yet answered). It cannot go blind: the queue it bounds is
+//   the queue that makes a callback late, whatever each request costs. With the event-loop delay alone a
+//   faster intake was NOT protected — the delay tracks connections × cost per request, so at 3× a cheap
+//   server's capacity it stayed under the threshold while accepted callbacks waited past Kie's 15 s
+//   (docs/intake-performance.md).
+// - the mean event-loop delay (@fastify/under-pressure's sampled histogram), for CPU-bound bursts elsewhere.
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -14,6 +20,10 @@ export interface LoadSheddingOptions {
   retryAfterSec: number;
   /** How often the delay is sampled: the reaction time of the shedder. */
   sampleIntervalMs?: number;
+  /** Requests on the capped routes received and not yet answered above which they are refused; 0 turns the bound off. */
+  maxInFlight?: number;
+  /** Routes (Fastify route URLs) the in-flight bound counts and refuses. */
+  cappedUrls?: string[];
   /** Routes never refused: liveness must stay a cheap 200, or an orchestrator restarts a busy server. */
   exemptUrls?: string[];
   /** Counts each refusal (Prometheus). */
@@ -21,8 +31,33 @@ export interface LoadSheddingOptions {
 }
 
 export const defaultExemptUrls = ['/healthz', '/metrics'];
+export const defaultCappedUrls = ['/callbacks/kie/:token'];
 
 async function loadSheddingPlugin(app: FastifyInstance, o: LoadSheddingOptions): Promise<void> {
+  const refuse = (reply: FastifyReply) =>
+    reply
+      .code(503)
+      .header('retry-after', String(o.retryAfterSec))
+      .send({ error: 'overloaded', message: `stembot is overloaded; retry in ${o.retryAfterSec} s.` });
+  const max = o.maxInFlight ?? 0;
+  if (max > 0) {
+    const capped = new Set(o.cappedUrls ?? defaultCappedUrls);
+    let inFlight = 0;
+    app.addHook('onRequest', (req, reply, done) => {
+      const url = req.routeOptions.url;
+      if (url === undefined || !capped.has(url)) return done();
+      if (inFlight >= max) {
+        o.onShed?.(url);
+        void refuse(reply);
+        return;
+      }
+      inFlight++;
+      // 'close' comes once the answer is written or the client went away, whichever happens: the slot is
+      // never leaked by an aborted request.
+      reply.raw.once('close', () => inFlight--);
+      done();
+    });
+  }
   if (o.maxEventLoopDelayMs <= 0) return;
   const exempt = new Set(o.exemptUrls ?? defaultExemptUrls);
   await app.register(underPressure, {
@@ -35,10 +70,7 @@ async function loadSheddingPlugin(app: FastifyInstance, o: LoadSheddingOptions):
       const url = req.routeOptions.url ?? req.url.split('?')[0]!;
       if (exempt.has(url)) return; // nullish: the request is handled normally
       o.onShed?.(url);
-      void reply
-        .code(503)
-        .header('retry-after', String(o.retryAfterSec))
-        .send({ error: 'overloaded', message: `stembot is overloaded; retry in ${o.retryAfterSec} s.` });
+      void refuse(reply);
     },
   });
 }
