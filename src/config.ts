@@ -71,6 +71,8 @@ export const defaults = {
    * bench) 64 kept every accepted callback far inside Kie's 15 s, with 0 timeouts (docs/intake-performance.md).
    */
   maxCallbacksInFlight: 64,
+  /** SQLite: how often a worker thread checkpoints the WAL (the serving connection never does; 0 = SQLite's own automatic checkpoint). */
+  walCheckpointIntervalMs: 1_000,
 } as const;
 
 const optionalString = z

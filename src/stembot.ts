@@ -59,7 +59,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const t = config.tuning;
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { walCheckpointIntervalMs: t.walCheckpointIntervalMs });
   const metrics = createMetrics(() => store.outboxDepth(), opts.collectDefaultMetrics ?? true);
   const chat: ChatPorts = { ...opts.chat };
   let worker: OutboxWorker | undefined;

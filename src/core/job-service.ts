@@ -2,9 +2,10 @@
 // Everything that talks to chat or Kie afterwards happens in the outbox worker.
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
-import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
+import type { ApplyOutcome, Clock, IntakeOutcome, JobsApi, JobStore, SubmitRefusal } from './ports.js';
 import type { Command, Job, JobEvent, Platform } from './types.js';
 import { validateCommand } from './validate.js';
+import { labelSingleStem } from './intake.js';
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -15,7 +16,7 @@ export interface JobServiceOptions {
   maxActivePerWorkspace: number;
   /** Called after anything enqueued outbox work, so the worker starts at once instead of at its next tick. */
   onWork?: () => void;
-  onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
+  onEvent?: (job: Pick<Job, 'id' | 'kind'>, event: JobEvent, outcome: { applied: boolean }) => void;
   onSubmit?: (job: Job) => void;
 }
 
@@ -84,9 +85,18 @@ export class JobService implements JobsApi {
     return r.job.taskId === taskId ? r.job : undefined;
   }
 
+  /** A Kie callback that passed the route's checks: one store call (see JobStore.intakeCallback). */
+  async intakeCallback(token: string, taskId: string, event: JobEvent, nextPollAt: number): Promise<IntakeOutcome> {
+    const out = await this.o.store.intakeCallback({ token, taskId, event, now: this.o.clock.now(), nextPollAt });
+    if (!out.ok) return out;
+    this.o.onEvent?.(out.job, out.event, out);
+    if (out.applied) this.o.onWork?.();
+    return out;
+  }
+
   /** Apply an event from a callback or a poll, in one transaction. Idempotent: a repeated or late stage changes nothing. */
   async ingest(job: Job, raw: JobEvent, callbackNextPollAt?: number): Promise<ApplyOutcome> {
-    const event = labelSingleStem(job, raw);
+    const event = labelSingleStem(job.params, raw);
     const outcome = await this.o.store.applyEvent(job.id, event, this.o.clock.now(), callbackNextPollAt);
     this.o.onEvent?.(job, event, outcome);
     if (outcome.applied) this.o.onWork?.();
@@ -94,9 +104,3 @@ export class JobService implements JobsApi {
   }
 }
 
-/** Kie does not say which instrument a split_stem_advanced result holds; the job knows what it asked for. */
-function labelSingleStem(job: Job, event: JobEvent): JobEvent {
-  const p = job.params;
-  if (event.stage !== 'complete' || p.kind !== 'separate' || p.mode !== 'single' || !p.stem || event.files.length !== 1) return event;
-  return { ...event, files: [{ ...event.files[0]!, label: p.stem }] };
-}
