@@ -79,7 +79,7 @@ export async function compare(targets: Target[], o: IntakeOptions): Promise<(Loa
 function combine(rounds: LoadResult[], seconds: number): LoadResult {
   const med = (k: keyof LoadResult) => summarize(rounds.map((r) => r[k])).p50;
   const sum = (k: keyof LoadResult) => rounds.reduce((n, r) => n + r[k], 0);
-  return { rps: Math.round(sum('requests') / seconds), p50Ms: med('p50Ms'), p99Ms: med('p99Ms'), maxMs: Math.max(...rounds.map((r) => r.maxMs)), requests: sum('requests'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts') };
+  return { rps: Math.round(sum('requests') / seconds), p50Ms: med('p50Ms'), p99Ms: med('p99Ms'), maxMs: Math.max(...rounds.map((r) => r.maxMs)), requests: sum('requests'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), refused503: sum('refused503') };
 }
 
 export async function intakeBench(o: IntakeOptions) {

@@ -10,9 +10,9 @@ type R<F extends (...a: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 const x = (r: number | null) => (r === null ? '—' : `${r}×`);
 
 export function printIntake(r: R<typeof intakeBench>): string {
-  const rows = r.rows.map((row) => [row.name, row.rps, row.p50Ms, row.p99Ms, row.non2xx + row.errors + row.timeouts]);
+  const rows = r.rows.map((row) => [row.name, row.rps, row.p50Ms, row.p99Ms, row.non2xx + row.errors + row.timeouts, row.refused503]);
   return [
-    table(`(a) POST /callbacks/kie/:token — ${r.settings.connections} connections, ${r.settings.seconds} s each in ${r.settings.rounds} rounds, worker ${r.settings.worker}`, ['server', 'req/s', 'p50 ms', 'p99 ms', 'failed'], rows),
+    table(`(a) POST /callbacks/kie/:token — ${r.settings.connections} connections, ${r.settings.seconds} s each in ${r.settings.rounds} rounds, worker ${r.settings.worker}`, ['server', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'of which 503'], rows),
     `stembot wrote ${r.written.eventsApplied} applied + ${r.written.eventsDuplicate} duplicate events + ${r.written.repeatsCounted} repeats counted on their job (${r.written.outboxRows} deliveries queued)`,
     `mix sent to stembot: ${r.mix.stembot.fresh} new + ${r.mix.stembot.repeats} repeats = ${r.mix.stembot.freshShare} new (intended 0.5)${r.mix.stembot.ranOutOfJobs ? ' — RAN OUT OF JOBS, mix drifted to repeats' : ''}; stored: ${r.mix.stored.freshShare} new`,
     `ratios (median of the rounds): req/s vs seed Express ${x(r.ratios.rpsVsExpressMedianOfRounds)}, vs bare Fastify ${x(r.ratios.rpsVsBareFastifyMedianOfRounds)}`,

@@ -90,6 +90,9 @@ export interface IntakeJobView {
   kind: JobKind;
   /** The job's state after the callback. */
   state: JobState;
+  /** Repeats counted on the job so far (this callback included), and when the last one came. */
+  repeatCount: number;
+  lastRepeatAt: number | null;
 }
 
 /** Jobs one user / one workspace may have running at once on a platform (0 = no cap). */

@@ -169,14 +169,18 @@ export class PostgresJobStore implements JobStore {
    */
   intakeCallback(c: CallbackIntake): Promise<IntakeOutcome> {
     return inTransaction(this.pool, async (q): Promise<IntakeOutcome> => {
-      type Row = { id: string; kind: string; params: unknown; state: string; task_id: string | null; files: unknown };
-      const row = (await q.query<Row>('SELECT id, kind, params, state, task_id, files FROM jobs WHERE callback_token = $1 FOR UPDATE', [c.token])).rows[0];
+      type Row = { id: string; kind: string; params: unknown; state: string; task_id: string | null; files: unknown; repeat_count: number; last_repeat_at: string | null };
+      const row = (
+        await q.query<Row>('SELECT id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = $1 FOR UPDATE', [c.token])
+      ).rows[0];
       if (!row) return { ok: false, code: 'unknown_token' };
       const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
       const job: IntakeRow = { id: row.id, kind: row.kind as IntakeRow['kind'], params: json(row.params), state: row.state as IntakeRow['state'], taskId: row.task_id, files: json(row.files) };
       const d = decideIntake(job, c.taskId, c.event, c.now);
       if (d.do === 'refuse') return { ok: false, code: d.code };
-      const view = (state: IntakeRow['state']) => ({ id: job.id, kind: job.kind, state });
+      const view = (state: IntakeRow['state'], repeat = false) => ({
+        id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at === null ? null : Number(row.last_repeat_at),
+      });
       const event = (applied: boolean) =>
         q.query('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           job.id, d.event.stage, d.event.source, applied, toJsonb(d.event), c.now,
@@ -188,7 +192,7 @@ export class PostgresJobStore implements JobStore {
              repeat_count = repeat_count + $4, last_repeat_at = CASE WHEN $4 = 1 THEN $2 ELSE last_repeat_at END WHERE id = $1`,
           [job.id, c.now, c.nextPollAt, d.do === 'repeat' ? 1 : 0],
         );
-        return { ok: true, applied: false, job: view(job.state), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: view(job.state, d.do === 'repeat'), event: d.event, reason: d.reason };
       }
       const p = d.plan;
       if (d.adopt) {
@@ -203,7 +207,7 @@ export class PostgresJobStore implements JobStore {
       // One statement; ids follow `kinds` order (a multi-row VALUES draws the sequence in row order).
       const kinds = p.outbox;
       await q.query(`INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map((_, i) => `($1, $${i + 3}, $2)`).join(', ')}`, [job.id, c.now, ...kinds]);
-      return { ok: true, applied: true, job: view(p.to), event: d.event, from: job.state, adopted: d.adopt };
+      return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
     });
   }
 

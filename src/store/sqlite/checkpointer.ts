@@ -3,7 +3,10 @@
 // callback behind it (a profile of the intake under load: docs/intake-performance.md). The serving
 // connection turns it off (`wal_autocheckpoint = 0`) and this worker thread, with its own connection to
 // the same file, runs a PASSIVE checkpoint on a timer: it copies committed frames back into the database
-// without ever waiting for a lock, and the next writer restarts the WAL from its beginning.
+// without ever waiting for a lock, and once it has caught up the next writer restarts the WAL from its
+// beginning. Under writes that never pause it cannot catch up and the WAL would only grow: past
+// `restartAbovePages` frames the worker runs a RESTART checkpoint instead, which makes the writer wait for
+// the few frames copied since the last tick (not the thousands SQLite's own checkpoint would copy).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -19,11 +22,13 @@ const source = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
-db.exec('PRAGMA busy_timeout = 0');
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+db.exec('PRAGMA busy_timeout = 2000');
+const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const restart = db.prepare('PRAGMA wal_checkpoint(RESTART)');
 const tick = () => {
   try {
-    const r = checkpoint.get();
+    let r = passive.get();
+    if (r.log > workerData.restartAbovePages && r.checkpointed < r.log) r = restart.get();
     parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
@@ -44,8 +49,8 @@ export class Checkpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  constructor(path: string, intervalMs: number, onReport?: (r: CheckpointReport) => void) {
-    this.worker = new Worker(source, { eval: true, workerData: { module: betterSqlite, path, intervalMs } });
+  constructor(path: string, intervalMs: number, onReport?: (r: CheckpointReport) => void, restartAbovePages = 16_384) {
+    this.worker = new Worker(source, { eval: true, workerData: { module: betterSqlite, path, intervalMs, restartAbovePages } });
     // Never what keeps a process alive; it dies with the process (the WAL is recovered at the next open).
     this.worker.unref();
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));

@@ -15,7 +15,7 @@ import { Checkpointer, type CheckpointReport } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
-type IntakeDbRow = { id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number };
+type IntakeDbRow = { id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
 type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
 
 export interface SqliteStoreOptions {
@@ -226,7 +226,7 @@ export class SqliteJobStore implements JobStore {
   };
 
   private intakeOne(c: CallbackIntake): IntakeOutcome {
-    const row = this.stmt('SELECT id, kind, params, state, task_id, files, repeat_count FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
+    const row = this.stmt('SELECT id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
     if (!row) return { ok: false, code: 'unknown_token' };
     const job: IntakeRow = {
       id: row.id,
@@ -240,7 +240,9 @@ export class SqliteJobStore implements JobStore {
       },
     };
     const d = decideIntake(job, c.taskId, c.event, c.now);
-    const view = (state: IntakeRow['state']) => ({ id: job.id, kind: job.kind, state });
+    const view = (state: IntakeRow['state'], repeat = false) => ({
+      id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at,
+    });
     switch (d.do) {
       case 'refuse':
         return { ok: false, code: d.code };
@@ -249,7 +251,7 @@ export class SqliteJobStore implements JobStore {
           `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
              next_poll_at = CASE WHEN state IN ('complete','failed') THEN NULL ELSE ? END WHERE id = ?`,
         ).run(c.now, c.now, c.nextPollAt, job.id);
-        return { ok: true, applied: false, job: view(job.state), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: view(job.state, true), event: d.event, reason: d.reason };
       case 'record':
         this.insertEvent(job.id, d.event, false, c.now);
         this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE id = ?').run(c.now, c.nextPollAt, job.id);
@@ -265,7 +267,7 @@ export class SqliteJobStore implements JobStore {
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE id = ?`,
         ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, job.id);
         this.insertOutboxRows(job.id, p.outbox, c.now);
-        return { ok: true, applied: true, job: view(p.to), event: d.event, from: job.state, adopted: d.adopt };
+        return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
   }
