@@ -31,7 +31,7 @@ interface Setup {
   dbPath: string;
   /** A second connection: it sees only committed rows. */
   reader: Database.Database;
-  post(token: string, taskId: string): ReturnType<Stembot['app']['inject']>;
+  post(token: string, taskId: string): Promise<LightResponse>;
 }
 let current: { setup: Setup; dir: string } | undefined;
 afterEach(async () => {
