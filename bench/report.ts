@@ -1,5 +1,6 @@
 // The tables `npm run bench` prints: each scenario's figures next to its same-run baselines, with ratios.
 import type { deliveryBench } from './delivery.js';
+import type { e2eBench } from './e2e.js';
 import type { intakeBench } from './intake.js';
 import { table } from './lib/table.js';
 import type { sheddingBench } from './shedding.js';
@@ -30,6 +31,20 @@ export function printShedding(r: R<typeof sheddingBench>): string {
       r.rows.map(row),
     ),
     `ratios: Kie's 15 s timeout vs accepted p99 — ${r.rows.map((s) => `${s.name}: ${x(s.kieTimeoutVsAcceptedP99)}`).join('; ')}`,
+  ].join('\n');
+}
+
+export function printE2e(r: R<typeof e2eBench>): string {
+  return [
+    table(
+      `(f) ${r.settings.jobs} jobs in flight × ${r.settings.stemsPerJob} stems of ${Math.round(r.settings.stemBytes / 1024)} KiB (${r.settings.totalMiB} MiB) from the Kie simulator to ${r.settings.chat}; final callbacks spread over ${r.settings.finalCallbacksSpreadMs} ms`,
+      ['relay', 'p50 ms (final callback → last stem)', 'p99 ms', 'wall ms (first final callback → last stem)'],
+      [
+        ['stembot (store, outbox worker, guarded downloads, DiscordChat)', r.stembot.p50Ms, r.stembot.p99Ms, r.stembot.wallMs],
+        ['plain sequential download + upload of the same files', `${r.naive.perJobMs} per job`, '—', r.naive.wallMs],
+      ],
+    ),
+    `ratios: wall vs plain relay ${x(r.ratios.wallVsNaive)}; p50 vs plain relay per job ${x(r.ratios.p50VsNaivePerJob)}; p99 vs plain relay's whole run ${x(r.ratios.p99VsNaiveWall)}`,
   ].join('\n');
 }
 
