@@ -12,7 +12,8 @@ import type { KieClient } from './kie/client.js';
 import { createBackground, createKie } from './background.js';
 import { callbackRoute } from './http/callback-route.js';
 import { installErrorHandler } from './http/errors.js';
-import { loadShedding } from './http/load-shedding.js';
+import { inFlightGate, loadShedding } from './http/load-shedding.js';
+import { createServer } from 'node:http';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -86,12 +87,20 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     bodyLimit: 1024 * 1024,
     // Errors Fastify raises before routing (a malformed URL such as `%zz`) get the app's one error shape too.
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
+    // Callbacks past the in-flight bound are refused before Fastify sees them (src/http/load-shedding.ts).
+    serverFactory: (handler, options) => {
+      const server = createServer(inFlightGate(handler, { max: t.maxCallbacksInFlight, retryAfterSec: t.shedRetryAfterSec, onShed: () => metrics.callbacks.inc({ outcome: 'shed' }) }));
+      // What Fastify does to the server it makes itself (its defaults are already in `options`).
+      if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+      if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+      if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+      return server;
+    },
   });
   installErrorHandler(app);
   await app.register(loadShedding, {
     maxEventLoopDelayMs: t.shedEventLoopDelayMs,
     retryAfterSec: t.shedRetryAfterSec,
-    maxInFlight: t.maxCallbacksInFlight,
     onShed: (url) => url === '/callbacks/kie/:token' && metrics.callbacks.inc({ outcome: 'shed' }),
   });
   await app.register(opsRoutes, { store, metrics });

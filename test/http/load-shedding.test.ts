@@ -3,7 +3,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installErrorHandler } from '../../src/http/errors.js';
-import { loadShedding } from '../../src/http/load-shedding.js';
+import { inFlightGate, loadShedding } from '../../src/http/load-shedding.js';
+import { createServer } from 'node:http';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => app?.close());
@@ -62,9 +63,9 @@ describe('bound on callbacks in flight', () => {
   /** A real port: callbacks are held in the handler until released, as a slow store would hold them. */
   async function held(maxInFlight: number) {
     const gates: (() => void)[] = [];
-    app = Fastify();
+    app = Fastify({ serverFactory: (handler) => createServer(inFlightGate(handler, { max: maxInFlight, retryAfterSec: 7 })) });
     installErrorHandler(app);
-    await app.register(loadShedding, { maxEventLoopDelayMs: 0, retryAfterSec: 7, maxInFlight });
+    await app.register(loadShedding, { maxEventLoopDelayMs: 0, retryAfterSec: 7 });
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.post('/callbacks/kie/:token', async () => {
       await new Promise<void>((r) => gates.push(r));
@@ -89,7 +90,7 @@ describe('bound on callbacks in flight', () => {
     expect(third.status).toBe(503);
     expect(third.headers.get('retry-after')).toBe('7');
     expect(await third.json()).toEqual({ error: 'overloaded', message: 'stembot is overloaded; retry in 7 s.' });
-    expect(h.gates).toHaveLength(2); // the refused one never reached the handler
+    expect(h.gates).toHaveLength(2); // the refused one never reached the route
     // Liveness is not counted and never refused.
     expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
     h.gates.shift()!();
