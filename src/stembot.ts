@@ -91,9 +91,10 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     serverFactory: (handler, options) => {
       const server = createServer(inFlightGate(handler, { max: t.maxCallbacksInFlight, retryAfterSec: t.shedRetryAfterSec, onShed: () => metrics.callbacks.inc({ outcome: 'shed' }) }));
       // What Fastify does to the server it makes itself (its defaults are already in `options`).
-      if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
-      if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
-      if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+      const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      if (typeof o.keepAliveTimeout === 'number') server.keepAliveTimeout = o.keepAliveTimeout;
+      if (typeof o.requestTimeout === 'number') server.requestTimeout = o.requestTimeout;
+      if (typeof o.connectionTimeout === 'number') server.setTimeout(o.connectionTimeout);
       return server;
     },
   });
