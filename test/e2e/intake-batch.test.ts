@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Tuning } from '../../src/config.js';
+import { connect } from 'node:net';
 import { newCallbackToken, newJobId } from '../../src/core/ids.js';
 import type { KiePort } from '../../src/core/ports.js';
 import { fail, ok } from '../../src/core/types.js';
@@ -42,11 +43,11 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function start(jobs: number, beforeReady?: (bot: Stembot, reader: () => Database.Database) => void): Promise<Setup> {
+async function start(jobs: number, beforeReady?: (bot: Stembot, reader: () => Database.Database) => void, tuning: Partial<Tuning> = {}): Promise<Setup> {
   const dir = await mkdtemp(join(tmpdir(), 'stembot-batch-'));
   const dbPath = join(dir, 'stembot.db');
   const env = { KIE_API_KEY: 'k', DATABASE_URL: `sqlite:${dbPath}`, DATA_DIR: dir, LOG_LEVEL: 'silent' };
-  const loaded = loadConfig(env, { maxActivePerUser: 0, maxActivePerWorkspace: 0, shedEventLoopDelayMs: 0 });
+  const loaded = loadConfig(env, { maxActivePerUser: 0, maxActivePerWorkspace: 0, shedEventLoopDelayMs: 0, ...tuning });
   if (!loaded.ok) throw new Error(loaded.message);
   const bot = await createStembot(loaded.config, { kie: stubKie, worker: false, logger: createLogger('silent'), collectDefaultMetrics: false, env });
   const seeded: Setup['jobs'] = [];
@@ -146,5 +147,28 @@ describe('callback intake, one batched store call', () => {
         expect(s.reader.prepare(rowSql).get(j.token)).toMatchObject({ state: 'complete', events: 1, outbox: 5 });
       }
     }
+  });
+
+  it('GIVEN maxCallbacksInFlight 1 and one callback still sending its body WHEN another arrives on a real port THEN it gets 503 + Retry-After and changes nothing; once the first sender gives up, callbacks are taken again', async () => {
+    const s = await start(2, undefined, { maxCallbacksInFlight: 1, shedRetryAfterSec: 9 });
+    const base = await s.bot.start(0, '127.0.0.1');
+    const { port } = new URL(base);
+    const [slow, next] = s.jobs;
+    // Headers and half the body, then silence: received and not yet answered.
+    const body = callback(slow!.taskId);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(`POST /callbacks/kie/${slow!.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const post = () => fetch(`${base}/callbacks/kie/${next!.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(next!.taskId) });
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('9');
+    expect(await refused.json()).toEqual({ error: 'overloaded', message: 'stembot is overloaded; retry in 9 s.' });
+    expect(s.reader.prepare(rowSql).get(next!.token)).toMatchObject({ state: 'submitted', events: 0, last_callback_at: null });
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const taken = await post();
+    expect([taken.status, await taken.json()]).toEqual([200, { status: 'received', applied: true }]);
   });
 });
