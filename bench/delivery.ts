@@ -10,7 +10,8 @@ import { request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
 import { FakeChatServer } from '../test/chaos/fake-chat-server.js';
-import { StembotProcess } from '../test/chaos/process.js';
+import { StembotProcess } from '../test/support/process.js';
+import { chaosEntry } from './lib/entries.js';
 import { waitFor } from './lib/wait.js';
 import { mib, ratio, round } from './lib/stats.js';
 
@@ -27,7 +28,7 @@ async function relay(dir: string, sim: RunningSimulator, name: string, chatEnv: 
     DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`, DATA_DIR: dir, DOWNLOAD_ALLOW_HOSTS: new URL(sim.url).host, LOG_LEVEL: 'warn',
     STEMBOT_TUNING: JSON.stringify({ outboxTickMs: 50, maxActivePerUser: 0, maxActivePerWorkspace: 0 }),
     ...chatEnv,
-  });
+  }, { entry: chaosEntry });
   try {
     const base = await proc.start();
     const submit = (ref: string) => request(`${base}/__test/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ref, kind: 'stems', scenario: 'happy' }) }).then((r) => r.body.dump());

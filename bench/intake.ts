@@ -5,10 +5,10 @@ import Database from 'better-sqlite3';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StembotProcess } from '../test/chaos/process.js';
-import { callbackStream, jobSpecs, type JobSpec } from './lib/callbacks.js';
+import { StembotProcess } from '../test/support/process.js';
+import { callbackStream, jobSpecs, type JobSpec, type Mix } from './lib/callbacks.js';
 import { load, type LoadResult } from './lib/load.js';
-import { ratio, summarize } from './lib/stats.js';
+import { ratio, round, summarize } from './lib/stats.js';
 
 export interface IntakeOptions {
   dir: string;
@@ -59,7 +59,7 @@ export interface Target {
  * All targets run at once (idle ones cost nothing) and the load rotates between them in rounds, so a noisy
  * neighbour on a shared machine hits every target alike; each target gets the same total time.
  */
-export async function compare(targets: Target[], o: IntakeOptions): Promise<(LoadResult & { name: string; rounds: LoadResult[] })[]> {
+export async function compare(targets: Target[], o: IntakeOptions): Promise<(LoadResult & { name: string; rounds: LoadResult[]; mix: Mix })[]> {
   const procs = targets.map((t) => new StembotProcess(t.env, { entry: t.entry, readyTimeoutMs: 180_000 }));
   try {
     const urls = await Promise.all(procs.map((p) => p.start()));
@@ -69,7 +69,7 @@ export async function compare(targets: Target[], o: IntakeOptions): Promise<(Loa
     for (let i = 0; i < targets.length; i++) await run(i, o.warmupSec);
     const rounds: LoadResult[][] = targets.map(() => []);
     for (let r = 0; r < o.rounds; r++) for (let i = 0; i < targets.length; i++) rounds[i]!.push(await run(i, o.seconds / o.rounds));
-    return targets.map((t, i) => ({ name: t.name, ...combine(rounds[i]!, o.seconds), rounds: rounds[i]! }));
+    return targets.map((t, i) => ({ name: t.name, ...combine(rounds[i]!, o.seconds), rounds: rounds[i]!, mix: streams[i]!.mix() }));
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
   }
@@ -79,7 +79,7 @@ export async function compare(targets: Target[], o: IntakeOptions): Promise<(Loa
 function combine(rounds: LoadResult[], seconds: number): LoadResult {
   const med = (k: keyof LoadResult) => summarize(rounds.map((r) => r[k])).p50;
   const sum = (k: keyof LoadResult) => rounds.reduce((n, r) => n + r[k], 0);
-  return { rps: Math.round(sum('requests') / seconds), p50Ms: med('p50Ms'), p99Ms: med('p99Ms'), maxMs: Math.max(...rounds.map((r) => r.maxMs)), requests: sum('requests'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts') };
+  return { rps: Math.round(sum('requests') / seconds), p50Ms: med('p50Ms'), p99Ms: med('p99Ms'), maxMs: Math.max(...rounds.map((r) => r.maxMs)), requests: sum('requests'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), refused503: sum('refused503') };
 }
 
 export async function intakeBench(o: IntakeOptions) {
@@ -95,18 +95,30 @@ export async function intakeBench(o: IntakeOptions) {
   );
   // What the stembot run wrote, read back from its database.
   const db = new Database(join(o.dir, 'intake.db'), { readonly: true });
-  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number | null }).n ?? 0;
+  const counted = count("SELECT COUNT(*) AS n FROM pragma_table_info('jobs') WHERE name = 'repeat_count'") > 0;
   const written = {
     eventsApplied: count('SELECT COUNT(*) AS n FROM job_events WHERE applied = 1'),
     eventsDuplicate: count('SELECT COUNT(*) AS n FROM job_events WHERE applied = 0'),
+    /** Repeats recorded as a count on their job instead of an event row. */
+    repeatsCounted: counted ? count('SELECT SUM(repeat_count) AS n FROM jobs') : 0,
     outboxRows: count("SELECT COUNT(*) AS n FROM outbox WHERE kind IN ('deliver')"),
   };
   db.close();
+  // The mix stembot saw, from what it stored (warm-up included): new callbacks applied vs repeats.
+  const repeatsStored = written.eventsDuplicate + written.repeatsCounted;
+  const mixStored = { applied: written.eventsApplied, repeats: repeatsStored, freshShare: ratio(written.eventsApplied, written.eventsApplied + repeatsStored) };
+  // Per round, stembot against each baseline measured right next to it; the median of those is the figure
+  // least moved by a neighbour's burst on a shared machine.
+  const perRound = (b: typeof bare) => summarize(stembot!.rounds.map((r, i) => r.rps / b!.rounds[i]!.rps)).p50;
   return {
     settings: { jobs: o.jobs, connections: o.connections, seconds: o.seconds, rounds: o.rounds, warmupSec: o.warmupSec, worker: 'off (intake alone)', log: 'pino info → /dev/null' },
     rows: [stembot!, bare!, express!],
     written,
+    mix: { stembot: stembot!.mix, stored: mixStored },
     ratios: {
+      rpsVsExpressMedianOfRounds: round(perRound(express), 2),
+      rpsVsBareFastifyMedianOfRounds: round(perRound(bare), 2),
       rpsVsBareFastify: ratio(stembot!.rps, bare!.rps),
       rpsVsExpress: ratio(stembot!.rps, express!.rps),
       p99VsBareFastify: ratio(stembot!.p99Ms, bare!.p99Ms),

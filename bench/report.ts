@@ -1,5 +1,6 @@
 // The tables `npm run bench` prints: each scenario's figures next to its same-run baselines, with ratios.
 import type { deliveryBench } from './delivery.js';
+import type { e2eBench } from './e2e.js';
 import type { intakeBench } from './intake.js';
 import { table } from './lib/table.js';
 import type { sheddingBench } from './shedding.js';
@@ -10,24 +11,40 @@ type R<F extends (...a: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 const x = (r: number | null) => (r === null ? '—' : `${r}×`);
 
 export function printIntake(r: R<typeof intakeBench>): string {
-  const rows = r.rows.map((row) => [row.name, row.rps, row.p50Ms, row.p99Ms, row.non2xx + row.errors + row.timeouts]);
+  const rows = r.rows.map((row) => [row.name, row.rps, row.p50Ms, row.p99Ms, row.non2xx + row.errors + row.timeouts, row.refused503]);
   return [
-    table(`(a) POST /callbacks/kie/:token — ${r.settings.connections} connections, ${r.settings.seconds} s each in ${r.settings.rounds} rounds, worker ${r.settings.worker}`, ['server', 'req/s', 'p50 ms', 'p99 ms', 'failed'], rows),
-    `stembot wrote ${r.written.eventsApplied} applied + ${r.written.eventsDuplicate} duplicate events (${r.written.outboxRows} deliveries queued)`,
-    `ratios: req/s vs bare Fastify ${x(r.ratios.rpsVsBareFastify)}, vs seed Express ${x(r.ratios.rpsVsExpress)}; p99 vs bare Fastify ${x(r.ratios.p99VsBareFastify)}, vs seed Express ${x(r.ratios.p99VsExpress)}`,
+    table(`(a) POST /callbacks/kie/:token — ${r.settings.connections} connections, ${r.settings.seconds} s each in ${r.settings.rounds} rounds, worker ${r.settings.worker}`, ['server', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'of which 503'], rows),
+    `stembot wrote ${r.written.eventsApplied} applied + ${r.written.eventsDuplicate} duplicate events + ${r.written.repeatsCounted} repeats counted on their job (${r.written.outboxRows} deliveries queued)`,
+    `mix sent to stembot: ${r.mix.stembot.fresh} new + ${r.mix.stembot.repeats} repeats = ${r.mix.stembot.freshShare} new (intended 0.5)${r.mix.stembot.ranOutOfJobs ? ' — RAN OUT OF JOBS, mix drifted to repeats' : ''}; stored: ${r.mix.stored.freshShare} new`,
+    `ratios (median of the rounds): req/s vs seed Express ${x(r.ratios.rpsVsExpressMedianOfRounds)}, vs bare Fastify ${x(r.ratios.rpsVsBareFastifyMedianOfRounds)}`,
+    `ratios (whole run): req/s vs bare Fastify ${x(r.ratios.rpsVsBareFastify)}, vs seed Express ${x(r.ratios.rpsVsExpress)}; p99 vs bare Fastify ${x(r.ratios.p99VsBareFastify)}, vs seed Express ${x(r.ratios.p99VsExpress)}`,
     `headroom: req/s vs Kie's most callbacks per account (~8/s) ${x(r.ratios.rpsVsKieMaxCallbackRate)}; Kie's 15 s timeout vs p99 ${x(r.ratios.kieTimeoutVsP99)}`,
   ].join('\n');
 }
 
 export function printShedding(r: R<typeof sheddingBench>): string {
-  const row = (name: string, s: typeof r.off) => [name, s.due, s.accepted200, s.refused503, s.refusedWithRetryAfter, s.timedOutAfter15s + s.errors, s.acceptedP50Ms, s.acceptedP99Ms, `${s.acceptedP99FirstThirdMs} → ${s.acceptedP99LastThirdMs}`];
+  const row = (s: (typeof r.rows)[number]) => [s.name, s.due, s.accepted200, s.refused503, s.refusedWithRetryAfter, s.timedOutAfter15s + s.errors, s.acceptedP50Ms, s.acceptedP99Ms, `${s.acceptedP99FirstThirdMs} → ${s.acceptedP99LastThirdMs}`, s.mix.freshShare];
   return [
     table(
-      `(e) open-loop overload: ${r.settings.rateRps} callbacks/s (${r.settings.overloadVsCapacity}× the intake capacity of (a)) for ${r.settings.seconds} s over ${r.settings.connections} connections`,
-      ['shedding', 'sent', '200', '503', 'w/ Retry-After', '>15 s or failed', 'p50 ms (200)', 'p99 ms (200)', 'p99 first → last third'],
-      [row('off', r.off), ...r.on.map((s) => row(`on, ${s.maxEventLoopDelayMs} ms loop delay`, s))],
+      `(e) open-loop overload: ${r.settings.rateRps} callbacks/s (${r.settings.overloadVsCapacity}× stembot's capacity of ${r.settings.capacityRps} req/s, ${r.settings.capacityFrom}) for ${r.settings.seconds} s over ${r.settings.connections} connections`,
+      ['shedding', 'sent', '200', '503', 'w/ Retry-After', '>15 s or failed', 'p50 ms (200)', 'p99 ms (200)', 'p99 first → last third', 'new share'],
+      r.rows.map(row),
     ),
-    `ratios: Kie's 15 s timeout vs accepted p99 — off ${x(r.off.kieTimeoutVsAcceptedP99)}, ${r.on.map((s) => `on (${s.maxEventLoopDelayMs} ms) ${x(s.kieTimeoutVsAcceptedP99)}`).join(', ')}; accepted p99 on vs off ${r.on.map((s) => x(s.acceptedP99VsOff)).join(' / ')}`,
+    `ratios: Kie's 15 s timeout vs accepted p99 — ${r.rows.map((s) => `${s.name}: ${x(s.kieTimeoutVsAcceptedP99)}`).join('; ')}`,
+  ].join('\n');
+}
+
+export function printE2e(r: R<typeof e2eBench>): string {
+  return [
+    table(
+      `(f) ${r.settings.jobs} jobs in flight × ${r.settings.stemsPerJob} stems of ${Math.round(r.settings.stemBytes / 1024)} KiB (${r.settings.totalMiB} MiB) from the Kie simulator to ${r.settings.chat}; final callbacks spread over ${r.settings.finalCallbacksSpreadMs} ms`,
+      ['relay', 'p50 ms (final callback → last stem)', 'p99 ms', 'wall ms (first final callback → last stem)'],
+      [
+        ['stembot (store, outbox worker, guarded downloads, DiscordChat)', r.stembot.p50Ms, r.stembot.p99Ms, r.stembot.wallMs],
+        ['plain sequential download + upload of the same files', `${r.naive.perJobMs} per job`, '—', r.naive.wallMs],
+      ],
+    ),
+    `ratios: wall vs plain relay ${x(r.ratios.wallVsNaive)}; p50 vs plain relay per job ${x(r.ratios.p50VsNaivePerJob)}; p99 vs plain relay's whole run ${x(r.ratios.p99VsNaiveWall)}`,
   ].join('\n');
 }
 

@@ -1,22 +1,22 @@
 // `npm run bench`: every scenario measured against its baselines in the same run, on 127.0.0.1, printed as
 // tables and written to bench/results.json. Figures are only meaningful as ratios to those baselines: the
 // machine (printed first) may be small and shared. Servers run in child processes; load comes from this one.
-// Env: BENCH_ONLY=intake,shedding,delivery,submission,store (a subset; written to results.partial.json),
-// BENCH_SECONDS (intake, default 9), BENCH_SUBMIT_JOBS (500) and BENCH_SUBMIT_WINDOW_MS (1000; Kie's is 10000).
+// Env: BENCH_ONLY=intake,shedding,e2e,delivery,submission,store (a subset; written to results.partial.json),
+// BENCH_SECONDS (intake, default 9), BENCH_INTAKE_JOBS (80000: enough that half the callbacks stay new), BENCH_SUBMIT_JOBS (500) and BENCH_SUBMIT_WINDOW_MS (1000; Kie's is 10000).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaults } from '../src/config.js';
 import { deliveryBench } from './delivery.js';
+import { e2eBench } from './e2e.js';
 import { intakeBench } from './intake.js';
 import { machine } from './lib/machine.js';
-import { printDelivery, printIntake, printShedding, printStore, printSubmission } from './report.js';
+import { printDelivery, printE2e, printIntake, printShedding, printStore, printSubmission } from './report.js';
 import { sheddingBench } from './shedding.js';
 import { storeBench } from './store.js';
 import { submissionBench } from './submission.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'intake,shedding,delivery,submission,store').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'intake,shedding,e2e,delivery,submission,store').split(','));
 const partial = process.env.BENCH_ONLY !== undefined;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const started = Date.now();
@@ -25,19 +25,25 @@ out(`stembot benchmark — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.o
 const dir = await mkdtemp(join(tmpdir(), 'stembot-bench-'));
 const results: Record<string, unknown> = { machine: m, startedAt: new Date(started).toISOString() };
 try {
-  let capacityRps = 1_000;
+  let capacityRps: number | undefined;
   if (only.has('intake')) {
     out('\n(a) callback intake …');
-    const r = await intakeBench({ dir, jobs: 20_000, seconds: Number(process.env.BENCH_SECONDS ?? 9), rounds: 3, warmupSec: 2, connections: 50 });
+    const r = await intakeBench({ dir, jobs: Number(process.env.BENCH_INTAKE_JOBS ?? 80_000), seconds: Number(process.env.BENCH_SECONDS ?? 9), rounds: 3, warmupSec: 2, connections: 50 });
     capacityRps = r.rows[0]!.rps;
     results.intake = r;
     out(printIntake(r));
   }
   if (only.has('shedding')) {
-    out('\n(e) load shedding under 3× overload …');
-    const r = await sheddingBench({ dir, capacityRps, overload: 3, seconds: 10, connections: 256, thresholdsMs: [defaults.shedEventLoopDelayMs, defaults.shedEventLoopDelayMs * 2] });
+    out('\n(e) load shedding under 3× stembot\'s own capacity …');
+    const r = await sheddingBench({ dir, ...(capacityRps !== undefined ? { capacityRps } : {}), overload: 3, seconds: 10, connections: 256 });
     results.shedding = r;
     out(printShedding(r));
+  }
+  if (only.has('e2e')) {
+    out('\n(f) end to end, 100 jobs in flight …');
+    const r = await e2eBench(dir, { jobs: 100, stemBytes: 64 * 1024 });
+    results.e2e = r;
+    out(printE2e(r));
   }
   if (only.has('delivery')) {
     out('\n(b) delivery of 12 × 9 MiB stems …');

@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
 import { FakeChatServer } from '../test/chaos/fake-chat-server.js';
-import { StembotProcess } from '../test/chaos/process.js';
-import { eachLimit } from '../test/chaos/workload.js';
+import { StembotProcess } from '../test/support/process.js';
+import { chaosEntry } from './lib/entries.js';
+import { eachLimit } from './lib/each-limit.js';
 import { ratio, round } from './lib/stats.js';
 
 const KEY = 'bench-kie-key';
@@ -21,7 +22,7 @@ export async function submissionBench(dir: string, o: { jobs: number; perWindow:
     DATABASE_URL: `sqlite:${join(dir, 'submission.db')}`, DATA_DIR: dir, DOWNLOAD_ALLOW_HOSTS: new URL(sim.url).host,
     LOG_LEVEL: 'warn', CHAOS_CHAT_URL: chat.url,
     STEMBOT_TUNING: JSON.stringify({ kieSubmitPerWindow: o.perWindow, kieSubmitWindowMs: o.windowMs, outboxTickMs: 50, outboxConcurrency: 8, maxActivePerUser: 0, maxActivePerWorkspace: 0 }),
-  });
+  }, { entry: chaosEntry });
   try {
     const base = await proc.start();
     const refs = Array.from({ length: o.jobs }, (_, i) => `sub-${i}`);

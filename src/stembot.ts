@@ -15,8 +15,9 @@ import { callbackRoute } from './http/callback-route.js';
 import { probeKey, probeRoute } from './ops/doctor/probe.js';
 import { QuietRequestLog } from './http/request-log.js';
 import { installErrorHandler } from './http/errors.js';
-import { loadShedding } from './http/load-shedding.js';
+import { inFlightGate, loadShedding } from './http/load-shedding.js';
 import { cutSlowBodies } from './http/slow-clients.js';
+import { createServer } from 'node:http';
 import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -68,7 +69,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const t = config.tuning;
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { walCheckpointIntervalMs: t.walCheckpointIntervalMs });
   const metrics = createMetrics(() => store.outboxDepth(), opts.collectDefaultMetrics ?? true);
   const chat: ChatPorts = { ...opts.chat };
   let worker: OutboxWorker | undefined;
@@ -125,11 +126,25 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     http: { headersTimeout: t.httpHeadersTimeoutMs, connectionsCheckingInterval: t.httpTimeoutCheckIntervalMs },
     // Errors Fastify raises before routing (a malformed URL such as `%zz`) get the app's one error shape too.
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
+    // Callbacks past the in-flight bound are refused before Fastify sees them (src/http/load-shedding.ts).
+    serverFactory: (handler, options) => {
+      const server = createServer(inFlightGate(handler, { max: t.maxCallbacksInFlight, retryAfterSec: t.shedRetryAfterSec, onShed: () => metrics.callbacks.inc({ outcome: 'shed' }) }));
+      // What Fastify does to the server it makes itself (its defaults are already in `options`).
+      const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      if (typeof o.keepAliveTimeout === 'number') server.keepAliveTimeout = o.keepAliveTimeout;
+      if (typeof o.requestTimeout === 'number') server.requestTimeout = o.requestTimeout;
+      if (typeof o.connectionTimeout === 'number') server.setTimeout(o.connectionTimeout);
+      return server;
+    },
   });
   app.server.maxConnections = t.httpMaxConnections;
   installErrorHandler(app);
   cutSlowBodies(app, t.httpRequestTimeoutMs);
-  await app.register(loadShedding, { maxEventLoopDelayMs: t.shedEventLoopDelayMs, retryAfterSec: t.shedRetryAfterSec });
+  await app.register(loadShedding, {
+    maxEventLoopDelayMs: t.shedEventLoopDelayMs,
+    retryAfterSec: t.shedRetryAfterSec,
+    onShed: (url) => url === '/callbacks/kie/:token' && metrics.callbacks.inc({ outcome: 'shed' }),
+  });
   await app.register(opsRoutes, { store, metrics, metricsToken: config.metricsToken });
   await app.register(callbackRoute, {
     store,

@@ -11,6 +11,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** 503 answers (load shedding); must be 0 in the ordinary intake run. */
+  refused503: number;
 }
 
 export async function load(opts: Options, warmupSec: number): Promise<LoadResult> {
@@ -25,5 +27,6 @@ export async function load(opts: Options, warmupSec: number): Promise<LoadResult
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    refused503: r.statusCodeStats?.['503']?.count ?? 0,
   };
 }

@@ -13,7 +13,7 @@ export interface EventPlan {
 
 export type EventDecision = { ok: true; plan: EventPlan } | { ok: false; reason: 'duplicate' | 'stale' | 'terminal' };
 
-export function planEvent(job: Job, event: JobEvent, now: number): EventDecision {
+export function planEvent(job: Pick<Job, 'state' | 'files'>, event: JobEvent, now: number): EventDecision {
   const t = transition(job.state, event.stage);
   if (!t.ok) return t;
   if (event.stage === 'failed') {

@@ -6,11 +6,12 @@ import { refreshHostedInput } from './hosted-input.js';
 import { costOf, creditsText, defaultCosts, type CostTable } from './costs.js';
 import { describeFailure } from './messages.js';
 import { newCallbackToken, newJobId } from './ids.js';
-import type { ApplyOutcome, Clock, JobsApi, JobStore, SubmitRefusal } from './ports.js';
+import type { ApplyOutcome, Clock, IntakeOutcome, JobsApi, JobStore, SubmitRefusal } from './ports.js';
 import { describeBudgetRefusal, describeCredits, periods } from './spend.js';
 import { isTerminal } from './state-machine.js';
 import type { Command, Job, JobEvent, Platform, Result } from './types.js';
 import { validateCommand } from './validate.js';
+import { labelSingleStem } from './intake.js';
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -23,7 +24,7 @@ export interface JobServiceOptions {
   uploadRetentionMs?: number;
   /** Called after anything enqueued outbox work, so the worker starts at once instead of at its next tick. */
   onWork?: () => void;
-  onEvent?: (job: Job, event: JobEvent, outcome: ApplyOutcome) => void;
+  onEvent?: (job: Pick<Job, 'id' | 'kind'>, event: JobEvent, outcome: { applied: boolean }) => void;
   onSubmit?: (job: Job) => void;
   /** Credits per Kie operation (KIE_COSTS over the defaults). */
   costs?: CostTable;
@@ -196,9 +197,28 @@ export class JobService implements JobsApi {
     return r.job.taskId === taskId ? r.job : undefined;
   }
 
+  /** A Kie callback that passed the route's checks: one store call (see JobStore.intakeCallback). */
+  async intakeCallback(token: string, taskId: string, event: JobEvent, nextPollAt: number): Promise<IntakeOutcome> {
+    let out: IntakeOutcome;
+    try {
+      out = await this.o.store.intakeCallback({ token, taskId, event, now: this.o.clock.now(), nextPollAt });
+    } catch (err) {
+      // Adopting a task another job already owns: the store's unique task id refuses the write. That callback is
+      // not this job's (a stranger's, or a replay with another id): 409, not a 500. Rare, so checked only here.
+      const owner = await this.o.store.findByTaskId(taskId);
+      const job = await this.o.store.findByToken(token);
+      if (owner && job && owner.id !== job.id) return { ok: false, code: 'task_mismatch' };
+      throw err;
+    }
+    if (!out.ok) return out;
+    this.o.onEvent?.(out.job, out.event, out);
+    if (out.applied) this.o.onWork?.();
+    return out;
+  }
+
   /** Apply an event from a callback or a poll, in one transaction. Idempotent: a repeated or late stage changes nothing. */
   async ingest(job: Job, raw: JobEvent, callbackNextPollAt?: number): Promise<ApplyOutcome> {
-    const event = labelSingleStem(job, raw);
+    const event = labelSingleStem(job.params, raw);
     const outcome = await this.o.store.applyEvent(job.id, event, this.o.clock.now(), callbackNextPollAt);
     this.o.onEvent?.(job, event, outcome);
     if (outcome.applied) this.o.onWork?.();
@@ -206,9 +226,3 @@ export class JobService implements JobsApi {
   }
 }
 
-/** Kie does not say which instrument a split_stem_advanced result holds; the job knows what it asked for. */
-function labelSingleStem(job: Job, event: JobEvent): JobEvent {
-  const p = job.params;
-  if (event.stage !== 'complete' || p.kind !== 'separate' || p.mode !== 'single' || !p.stem || event.files.length !== 1) return event;
-  return { ...event, files: [{ ...event.files[0]!, label: p.stem }] };
-}

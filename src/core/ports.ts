@@ -73,6 +73,41 @@ export type ApplyOutcome =
   /** A stage seen twice, late, or after a terminal state: nothing changed. */
   | { applied: false; job: Job; reason: 'duplicate' | 'stale' | 'terminal' };
 
+/** One Kie callback as the route hands it over, after every check that needs no job (body, HMAC, URLs). */
+export interface CallbackIntake {
+  /** The secret token of the callback URL. */
+  token: string;
+  /** `data.task_id` of the callback. */
+  taskId: string;
+  event: JobEvent;
+  now: number;
+  /** The job's next poll: callbacks are flowing, so polling can wait. */
+  nextPollAt: number;
+}
+
+export type IntakeOutcome =
+  /**
+   * Refused, nothing written: no job has this token, the callback names another task, the job (without a task)
+   * is past submission, or it was cancelled before Kie's answer recorded a task (the route records the task so
+   * its cost counts, and answers 200).
+   */
+  | { ok: false; code: 'unknown_token' | 'task_mismatch' | 'not_submitted' | 'cancelled_without_task' }
+  /** The event moved the job (after adopting the task when `adopted`); its outbox work is committed. */
+  | { ok: true; applied: true; job: IntakeJobView; event: JobEvent; from: JobState; adopted: boolean }
+  /** A repeat (only counted on the job) or a late stage (kept as an unapplied event): nothing else changed. */
+  | { ok: true; applied: false; job: IntakeJobView; event: JobEvent; reason: 'duplicate' | 'stale' | 'terminal' };
+
+/** What the intake answers about the job (no full row is read back on the hot path). */
+export interface IntakeJobView {
+  id: string;
+  kind: JobKind;
+  /** The job's state after the callback. */
+  state: JobState;
+  /** Repeats counted on the job so far (this callback included), and when the last one came. */
+  repeatCount: number;
+  lastRepeatAt: number | null;
+}
+
 /** Jobs one user / one workspace may have running at once on a platform (0 = no cap). */
 export interface ActiveCaps {
   perUser: number;
@@ -140,6 +175,16 @@ export interface JobStore {
    * pushes the job's next poll there: callbacks are flowing, so polling can wait.
    */
   applyEvent(jobId: string, event: JobEvent, now: number, callbackNextPollAt?: number): Promise<ApplyOutcome>;
+  /**
+   * Everything a Kie callback does, in ONE call: find the job by its token, adopt the task when the job's
+   * submission answer was never recorded, then apply the event with its outbox work (planEvent), keep a late
+   * stage as an unapplied event, or count a repeat on the job (`repeat_count`, `last_repeat_at`); note the
+   * callback and push the next poll. All of it is committed before the promise settles (the route answers
+   * 200 only then), and a refusal writes nothing. Stores may commit several callbacks together (SQLite
+   * commits the callbacks of one event-loop turn in one transaction, each in its own savepoint, so one that
+   * fails does not fail the others); a callback whose own work fails rejects alone.
+   */
+  intakeCallback(c: CallbackIntake): Promise<IntakeOutcome>;
   /** Remember files posted so a retry skips them. */
   addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void>;
   /**

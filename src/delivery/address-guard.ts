@@ -97,14 +97,36 @@ export class AllowList {
 
 export type UrlVerdict = { ok: true } | { ok: false; reason: string };
 
+/**
+ * Host verdicts already reached (classifyHost is pure): a callback names up to 12 files on the same one or two
+ * hosts, so each is classified once, not once per URL. Bounded: emptied when full.
+ */
+const hostVerdicts = new Map<string, HostVerdict>();
+const HOST_VERDICTS_MAX = 1_024;
+
+function classifyHostCached(hostname: string): HostVerdict {
+  let v = hostVerdicts.get(hostname);
+  if (v === undefined) {
+    if (hostVerdicts.size >= HOST_VERDICTS_MAX) hostVerdicts.clear();
+    v = classifyHost(hostname);
+    hostVerdicts.set(hostname, v);
+  }
+  return v;
+}
+
 /** The checks that need no DNS: scheme, literal private IPs. Used by the callback route and the downloader. */
 export function checkUrlSyntax(raw: string, allow: AllowList): UrlVerdict {
-  if (!URL.canParse(raw)) return { ok: false, reason: 'not a URL' };
-  const url = new URL(raw);
+  // One parse per URL (URL.canParse followed by new URL parsed every URL twice).
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'not a URL' };
+  }
   if (allow.allows(url)) return /^https?:$/.test(url.protocol) ? { ok: true } : { ok: false, reason: `scheme ${url.protocol} is not allowed` };
   if (url.protocol !== 'https:') return { ok: false, reason: `scheme ${url.protocol} is not allowed (https only)` };
   if (url.username || url.password) return { ok: false, reason: 'credentials in URLs are not allowed' };
-  const host = classifyHost(url.hostname);
+  const host = classifyHostCached(url.hostname);
   return host.ok ? { ok: true } : host;
 }
 

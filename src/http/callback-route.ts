@@ -1,5 +1,6 @@
-// POST /callbacks/kie/:token — the least that makes Kie's event durable: check the token (and the HMAC
-// when configured), parse, store the event with its outbox work in one transaction, answer 200. It never
+// POST /callbacks/kie/:token — the least that makes Kie's event durable: parse, check the HMAC (when
+// configured) and the result URLs, then ONE store call that finds the job by its token and commits the event
+// with its outbox work (JobStore.intakeCallback), answer 200 after that commit. It never
 // downloads, never calls chat and never waits on Kie (Kie gives a callback 15 s; we answer in ms).
 import type { FastifyInstance } from 'fastify';
 import type { JobService } from '../core/job-service.js';
@@ -37,10 +38,19 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
     if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
       return answer(400, 'unsupported_content_type', 'Send the body as application/json.');
     }
-    const job = TOKEN.test(req.params.token) ? await o.store.findByToken(req.params.token) : undefined;
-    if (!job) return answer(404, 'unknown_token', 'No job has this callback URL.');
-    const parsed = parseCallback(req.body, job.kind);
-    if (!parsed.ok) return answer(400, 'malformed', parsed.reason);
+    const token = req.params.token;
+    if (!TOKEN.test(token)) return answer(404, 'unknown_token', 'No job has this callback URL.');
+    // The checks that need no job run first; the job is found inside the store's one call. A refusal here is
+    // rare and may look the job up, so the answer stays the one the documented order gives (404 before any
+    // other refusal, a task mismatch before a refused URL).
+    const refuse = async (status: number, outcome: string, message: string, taskId?: string) => {
+      const job = await o.store.findByToken(token);
+      if (!job) return answer(404, 'unknown_token', 'No job has this callback URL.');
+      if (taskId !== undefined && job.taskId !== null && job.taskId !== taskId) return answer(409, 'task_mismatch', TASK_MISMATCH);
+      return answer(status, outcome, message);
+    };
+    const parsed = parseCallback(req.body);
+    if (!parsed.ok) return refuse(400, 'malformed', parsed.reason);
     if (o.hmacKey) {
       const v = verifyWebhook({
         key: o.hmacKey,
@@ -50,37 +60,40 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
         nowMs: o.clock.now(),
         toleranceSec: o.toleranceSec,
       });
-      if (!v.ok) return answer(401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
+      if (!v.ok) return refuse(401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
     }
-    if (job.taskId !== null && parsed.taskId !== job.taskId) return answer(409, 'task_mismatch', 'data.task_id is not the task of this callback URL.');
-    if (job.state === 'cancelled') {
-      // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. A task Kie accepted in the same
-      // moment as the cancel is recorded, so its cost counts as spent (docs/costs.md).
-      if (job.taskId === null) await o.store.updateJob(job.id, { taskId: parsed.taskId }, o.clock.now());
-      o.onOutcome?.('terminal');
-      return reply.code(200).send({ status: 'received', applied: false });
+    for (const u of urlsOf(parsed.event)) {
+      const v = o.checkUrl(u);
+      if (!v.ok) return refuse(400, 'url_not_allowed', `Result URL refused: ${v.reason}.`, parsed.taskId);
     }
-    const refused = urlsOf(parsed.event)
-      .map((u) => ({ u, v: o.checkUrl(u) }))
-      .find((x) => !x.v.ok);
-    if (refused && !refused.v.ok) return answer(400, 'url_not_allowed', `Result URL refused: ${refused.v.reason}.`);
-    const nextPollAt = o.clock.now() + o.pollAfterCallbackMs;
-    let target = job;
-    if (job.taskId === null) {
-      // Kie calls back on this job's own secret URL, yet stembot never recorded a task: the submission reached
+    // ONE store call: find the job, adopt the task if its submission answer was lost, apply the event with its
+    // outbox work (or count a repeat), note the callback — committed before it answers, so a 200 is durable.
+    const out = await o.service.intakeCallback(token, parsed.taskId, parsed.event, o.clock.now() + o.pollAfterCallbackMs);
+    if (!out.ok) {
+      if (out.code === 'unknown_token') return answer(404, 'unknown_token', 'No job has this callback URL.');
+      if (out.code === 'cancelled_without_task') {
+        // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. A task Kie accepted in the same
+        // moment as the cancel is recorded, so its cost counts as spent (docs/costs.md).
+        const job = await o.store.findByToken(token);
+        if (job && job.taskId === null) await o.store.updateJob(job.id, { taskId: parsed.taskId }, o.clock.now());
+        o.onOutcome?.('terminal');
+        return reply.code(200).send({ status: 'received', applied: false });
+      }
+      if (out.code === 'not_submitted') return answer(409, 'task_mismatch', 'This job was never submitted to Kie; this callback cannot be its.');
+      return answer(409, 'task_mismatch', TASK_MISMATCH);
+    }
+    if (out.applied && out.adopted) {
+      // Kie called back on this job's own secret URL, yet stembot never recorded a task: the submission reached
       // Kie but its answer never reached the store (stembot died in that round trip, or the callback beat the
-      // answer). Record Kie's task now — the retried submission step then finds it and does not pay Kie twice.
-      const adopted = await o.service.adoptTask(job, parsed.taskId, nextPollAt);
-      if (!adopted) return answer(409, 'task_mismatch', 'This job was never submitted to Kie; this callback cannot be its.');
-      req.log.warn({ jobId: job.id, taskId: parsed.taskId }, 'callback named the Kie task before its submission was recorded; task adopted');
-      target = adopted;
+      // answer). The task is recorded now — the retried submission step then finds it and does not pay Kie twice.
+      req.log.warn({ jobId: out.job.id, taskId: parsed.taskId }, 'callback named the Kie task before its submission was recorded; task adopted');
     }
-    // One transaction: the event, its outbox work, and the note that this job calls back.
-    const outcome = await o.service.ingest(target, parsed.event, nextPollAt);
-    o.onOutcome?.(outcome.applied ? 'applied' : outcome.reason);
-    return reply.code(200).send({ status: 'received', applied: outcome.applied });
+    o.onOutcome?.(out.applied ? 'applied' : out.reason);
+    return reply.code(200).send({ status: 'received', applied: out.applied });
   });
 }
+
+const TASK_MISMATCH = 'data.task_id is not the task of this callback URL.';
 
 function urlsOf(e: JobEvent): string[] {
   // A MIDI result is notes, not a file: it has no URL to check.

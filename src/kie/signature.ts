@@ -3,7 +3,7 @@
 // It covers the task id and the time only, never the body: a valid signature proves the callback is about
 // that task and recent, nothing more. Kie states no tolerance; ±300 s is the Stripe / Svix / Standard
 // Webhooks habit (config `webhookToleranceSec`).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Result } from '../core/types.js';
 
 export type SignatureError = 'SIGNATURE_MISSING' | 'SIGNATURE_STALE' | 'SIGNATURE_INVALID';
@@ -29,9 +29,9 @@ const TIMESTAMP = /^\d{1,12}$/;
 // Standard base64 with optional padding; checked before decoding because Node's decoder skips junk.
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-// Both sides are HMAC'd again under a per-process random key before the comparison, so timingSafeEqual
-// always compares 32 bytes with 32 bytes: it cannot throw on a length mismatch and leaks nothing.
-const compareKey = randomBytes(32);
+// One HMAC per check, compared in constant time. The length is checked first (timingSafeEqual throws on a
+// mismatch); it leaks nothing, since every valid signature is 32 bytes (SHA-256) and everyone knows it.
+const SIGNATURE_BYTES = 32;
 
 export function verifyWebhook(input: VerifyInput): Result<void, SignatureError> {
   const timestamp = input.timestamp?.trim();
@@ -42,10 +42,10 @@ export function verifyWebhook(input: VerifyInput): Result<void, SignatureError> 
   // The message uses the header exactly as sent: that is what Kie signed.
   const expected = hmac(input.key, `${input.taskId}.${timestamp}`);
   const given = BASE64.test(signature) ? Buffer.from(signature, 'base64') : Buffer.alloc(0);
-  const same = timingSafeEqual(hmac(compareKey, expected), hmac(compareKey, given));
+  const same = given.length === SIGNATURE_BYTES && timingSafeEqual(expected, given);
   return same ? { ok: true, value: undefined } : { ok: false, code: 'SIGNATURE_INVALID' };
 }
 
-function hmac(key: string | Buffer, message: string | Buffer): Buffer {
-  return createHmac('sha256', typeof key === 'string' ? Buffer.from(key, 'utf8') : key).update(message).digest();
+function hmac(key: string, message: string): Buffer {
+  return createHmac('sha256', key).update(message, 'utf8').digest();
 }

@@ -3,10 +3,10 @@ import type { JobStore } from '../core/ports.js';
 import { PostgresJobStore } from './postgres/postgres-store.js';
 import { SqliteJobStore } from './sqlite/sqlite-store.js';
 
-export async function openStore(databaseUrl: string): Promise<JobStore> {
+export async function openStore(databaseUrl: string, o: { walCheckpointIntervalMs?: number } = {}): Promise<JobStore> {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length) || './data/stembot.db';
-    const store = new SqliteJobStore(path);
+    const store = new SqliteJobStore(path, o.walCheckpointIntervalMs !== undefined ? { checkpointIntervalMs: o.walCheckpointIntervalMs } : {});
     await store.migrate();
     return store;
   }

@@ -202,6 +202,77 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await s.close();
     });
 
+    it('GIVEN callbacks through intakeCallback WHEN new, repeated, late, foreign or for no job THEN each is applied once, counted, kept or refused with nothing written', async () => {
+      const s = await open();
+      const j = await s.createJob(newJob(), ['open', 'submit']);
+      await s.markSubmitted(j.id, `task-${j.id}`, 2_000, 5_000);
+      const depth0 = await s.outboxDepth();
+      const cb = (event: JobEvent, now: number, token = j.callbackToken, taskId = `task-${j.id}`) => s.intakeCallback({ token, taskId, event, now, nextPollAt: now + 100_000 });
+      const first: JobEvent = { taskId: `task-${j.id}`, source: 'callback', stage: 'first', files: [{ key: 'track-1', label: 'Take 1', url: 'https://x.test/1.mp3' }] };
+      const text: JobEvent = { taskId: `task-${j.id}`, source: 'callback', stage: 'text', files: [] };
+
+      expect(await cb(first, 3_000, 'tok-nobody')).toEqual({ ok: false, code: 'unknown_token' });
+      expect(await cb(first, 3_000, j.callbackToken, 'someone-elses-task')).toEqual({ ok: false, code: 'task_mismatch' });
+      const untouched = (await s.getJob(j.id))!;
+      expect([untouched.state, untouched.lastCallbackAt, untouched.nextPollAt, await s.outboxDepth()]).toEqual(['submitted', null, 5_000, depth0]);
+
+      const applied = await cb(first, 3_000);
+      expect(applied).toMatchObject({ ok: true, applied: true, from: 'submitted', adopted: false, job: { id: j.id, kind: 'separate', state: 'first', repeatCount: 0, lastRepeatAt: null } });
+      expect(await s.outboxDepth()).toBe(depth0 + 1); // status
+      const afterFirst = (await s.getJob(j.id))!;
+      expect([afterFirst.state, afterFirst.files.map((f) => f.url), afterFirst.lastCallbackAt, afterFirst.nextPollAt]).toEqual(['first', ['https://x.test/1.mp3'], 3_000, 103_000]);
+
+      const again = await cb(first, 3_100);
+      expect(again).toMatchObject({ ok: true, applied: false, reason: 'duplicate', job: { state: 'first', repeatCount: 1, lastRepeatAt: 3_100 } });
+      const late = await cb(text, 3_200);
+      expect(late).toMatchObject({ ok: true, applied: false, reason: 'stale', job: { state: 'first', repeatCount: 1, lastRepeatAt: 3_100 } });
+      expect(await s.outboxDepth()).toBe(depth0 + 1);
+
+      const done = await cb(complete(`task-${j.id}`), 4_000);
+      expect(done).toMatchObject({ ok: true, applied: true, from: 'first', job: { state: 'complete' } });
+      expect(await s.outboxDepth()).toBe(depth0 + 3); // status, deliver
+      const finished = (await s.getJob(j.id))!;
+      expect([finished.state, finished.finishedAt, finished.nextPollAt, finished.lastCallbackAt]).toEqual(['complete', 4_000, null, 4_000]);
+
+      const afterEnd = await cb(text, 5_000);
+      expect(afterEnd).toMatchObject({ ok: true, applied: false, reason: 'terminal', job: { state: 'complete', repeatCount: 2, lastRepeatAt: 5_000 } });
+      const last = (await s.getJob(j.id))!;
+      expect([last.state, last.files, last.lastCallbackAt, last.nextPollAt, await s.outboxDepth()]).toEqual(['complete', finished.files, 5_000, null, depth0 + 3]);
+      await s.close();
+    });
+
+    it('GIVEN a queued job whose submission answer was lost WHEN its callback comes THEN the task is adopted and applied in the same call; a job that never got a task refuses it', async () => {
+      const s = await open();
+      const lost = await s.createJob(newJob(), ['open', 'submit']);
+      const depth0 = await s.outboxDepth();
+      const r = await s.intakeCallback({ token: lost.callbackToken, taskId: 'kie-task-9', event: complete('kie-task-9'), now: 2_000, nextPollAt: 9_000 });
+      expect(r).toMatchObject({ ok: true, applied: true, adopted: true, from: 'submitted', job: { state: 'complete' } });
+      const j = (await s.getJob(lost.id))!;
+      expect([j.taskId, j.state, j.submittedAt, await s.outboxDepth()]).toEqual(['kie-task-9', 'complete', 2_000, depth0 + 3]); // status (adopted), status, deliver
+
+      const ended = await s.createJob(newJob(), ['open']);
+      await s.applyEvent(ended.id, { taskId: '', source: 'stembot', stage: 'failed', code: 'KIE_UNREACHABLE' }, 3_000);
+      const depth1 = await s.outboxDepth();
+      expect(await s.intakeCallback({ token: ended.callbackToken, taskId: 'kie-task-10', event: complete('kie-task-10'), now: 4_000, nextPollAt: 9_000 })).toEqual({ ok: false, code: 'not_submitted' });
+      const e = (await s.getJob(ended.id))!;
+      expect([e.taskId, e.state, e.lastCallbackAt, await s.outboxDepth()]).toEqual([null, 'failed', null, depth1]);
+      await s.close();
+    });
+
+    it('GIVEN 20 callbacks in the same moment, one for no job WHEN taken in THEN every other one is committed and the stranger alone is refused', async () => {
+      const s = await open();
+      const jobs = await Promise.all(Array.from({ length: 20 }, () => s.createJob(newJob(), [])));
+      for (const j of jobs) await s.markSubmitted(j.id, `task-${j.id}`, 1, 5);
+      const out = await Promise.all([
+        ...jobs.map((j) => s.intakeCallback({ token: j.callbackToken, taskId: `task-${j.id}`, event: complete(`task-${j.id}`), now: 2, nextPollAt: 9 })),
+        s.intakeCallback({ token: 'tok-stranger', taskId: 'x', event: complete('x'), now: 2, nextPollAt: 9 }),
+      ]);
+      expect(out.slice(0, 20).every((o) => o.ok && o.applied)).toBe(true);
+      expect(out[20]).toEqual({ ok: false, code: 'unknown_token' });
+      for (const j of jobs) expect((await s.getJob(j.id))?.state).toBe('complete');
+      await s.close();
+    });
+
     it('GIVEN caps of 3 per user and 5 per workspace WHEN 24 jobs are created at once through two handles THEN exactly the caps get through, and room frees when a job ends', async () => {
       const a = await open();
       const b = await openTwin(a);

@@ -2,7 +2,8 @@
 // SQLite store (planEvent, transition, rows.ts); row locks make the decisions safe across instances.
 import type pg from 'pg';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
+import { decideIntake, type IntakeRow } from '../../core/intake.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CallbackIntake, CreateOutcome, IntakeOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
 import { budgetChecks, spendWhere } from '../budgets.js';
@@ -201,6 +202,56 @@ export class PostgresJobStore implements JobStore {
       );
       await this.insertOutbox(c, jobId, p.outbox, now);
       return { applied: true, job: updated!, from: job.state };
+    });
+  }
+
+  /**
+   * The callback's whole intake in one transaction, as on SQLite; committing many at once is the database's
+   * own group commit. The job row is locked first, so a second instance holding the same callback decides on
+   * what the first committed. Repeats keep their event row here as well (the multi-instance history shows
+   * every copy that reached any instance) and are counted on the job.
+   */
+  intakeCallback(c: CallbackIntake): Promise<IntakeOutcome> {
+    return inTransaction(this.pool, async (q): Promise<IntakeOutcome> => {
+      type Row = { id: string; kind: string; params: unknown; state: string; task_id: string | null; files: unknown; repeat_count: number; last_repeat_at: string | null };
+      const row = (
+        await q.query<Row>('SELECT id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = $1 FOR UPDATE', [c.token])
+      ).rows[0];
+      if (!row) return { ok: false, code: 'unknown_token' };
+      const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+      const job: IntakeRow = { id: row.id, kind: row.kind as IntakeRow['kind'], params: json(row.params), state: row.state as IntakeRow['state'], taskId: row.task_id, files: json(row.files) };
+      const d = decideIntake(job, c.taskId, c.event, c.now);
+      if (d.do === 'refuse') return { ok: false, code: d.code };
+      const view = (state: IntakeRow['state'], repeat = false) => ({
+        id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at === null ? null : Number(row.last_repeat_at),
+      });
+      const event = (applied: boolean) =>
+        q.query('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          job.id, d.event.stage, d.event.source, applied, toJsonb(d.event), c.now,
+        ]);
+      if (d.do !== 'apply') {
+        await event(false);
+        await q.query(
+          `UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ('complete', 'failed') THEN NULL ELSE $3::bigint END,
+             repeat_count = repeat_count + $4, last_repeat_at = CASE WHEN $4 = 1 THEN $2 ELSE last_repeat_at END WHERE id = $1`,
+          [job.id, c.now, c.nextPollAt, d.do === 'repeat' ? 1 : 0],
+        );
+        return { ok: true, applied: false, job: view(job.state, d.do === 'repeat'), event: d.event, reason: d.reason };
+      }
+      const p = d.plan;
+      if (d.adopt) {
+        await q.query("UPDATE jobs SET task_id = $2, state = 'submitted', submitted_at = $3, updated_at = $3 WHERE id = $1", [job.id, c.taskId, c.now]);
+        await this.insertOutbox(q, job.id, ['status'], c.now);
+      }
+      await event(true);
+      await q.query(
+        `UPDATE jobs SET state = $2, files = $3, failure = $4, finished_at = $5, updated_at = $6, last_callback_at = $6, next_poll_at = $7 WHERE id = $1`,
+        [job.id, p.to, toJsonb(p.files), p.failure ? toJsonb(p.failure) : null, p.finishedAt, c.now, p.finishedAt !== null ? null : c.nextPollAt],
+      );
+      // One statement; ids follow `kinds` order (a multi-row VALUES draws the sequence in row order).
+      const kinds = p.outbox;
+      await q.query(`INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map((_, i) => `($1, $${i + 3}, $2)`).join(', ')}`, [job.id, c.now, ...kinds]);
+      return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
     });
   }
 

@@ -4,15 +4,31 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { planEvent } from '../../core/apply-event.js';
-import type { ActiveCaps, ApplyOutcome, Budgets, CreateOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
+import { defaults } from '../../config.js';
+import { decideIntake, type IntakeRow } from '../../core/intake.js';
+import type { ActiveCaps, ApplyOutcome, Budgets, CallbackIntake, CreateOutcome, IntakeOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
 import { budgetChecks, spendWhere } from '../budgets.js';
 import { capChecks, noCaps } from '../caps.js';
 import { jsonPatchKeys, patchColumns, rowToJob, type JobRow } from '../rows.js';
+import { Checkpointer, type CheckpointReport } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
+type IntakeDbRow = { id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
+type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
+
+export interface SqliteStoreOptions {
+  /**
+   * WAL checkpoints from a worker thread every this many ms, never on the serving connection (0: SQLite's
+   * automatic checkpoint on the serving connection, as before). Files only; `:memory:` has no WAL.
+   */
+  checkpointIntervalMs?: number;
+  /** Each checkpoint the worker ran (tests, diagnostics). */
+  onCheckpoint?: (r: CheckpointReport) => void;
+}
+
 const toItem = (r: OutboxRow): OutboxItem => ({ id: r.id, jobId: r.job_id, kind: r.kind as OutboxKind, attempts: r.attempts, runAt: r.run_at, lastError: r.last_error });
 
 export class SqliteJobStore implements JobStore {
@@ -26,12 +42,35 @@ export class SqliteJobStore implements JobStore {
    */
   private readonly statements = new Map<string, Database.Statement>();
 
+  private readonly checkpointer: Checkpointer | undefined;
+  /** Callbacks of this event-loop turn, committed together at its end (group commit). */
+  private intakeQueue: Pending[] = [];
+  /** One callback's work; called inside the batch's transaction it runs as a SAVEPOINT of its own. */
+  private readonly intakeInSavepoint: (c: CallbackIntake) => IntakeOutcome;
+  private readonly intakeBatch: Database.Transaction<(batch: Pending[], out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[]) => void>;
+
   /** `path` is a file path or `:memory:`. */
-  constructor(path: string) {
+  constructor(path: string, o: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+    const interval = o.checkpointIntervalMs ?? defaults.walCheckpointIntervalMs;
+    if (path !== ':memory:' && interval > 0) {
+      this.db.exec('PRAGMA wal_autocheckpoint = 0');
+      this.checkpointer = new Checkpointer(path, interval, o.onCheckpoint);
+    }
+    this.intakeInSavepoint = this.db.transaction((c: CallbackIntake) => this.intakeOne(c));
+    this.intakeBatch = this.db.transaction((batch: Pending[], out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[]) => {
+      for (const p of batch) {
+        try {
+          out.push({ ok: true, v: this.intakeInSavepoint(p.c) });
+        } catch (err) {
+          // Rolled back to its savepoint: this callback changed nothing, its neighbours go on.
+          out.push({ ok: false, err });
+        }
+      }
+    });
   }
 
   private stmt(sql: string): Database.Statement {
@@ -190,6 +229,96 @@ export class SqliteJobStore implements JobStore {
     }).immediate();
   }
 
+  intakeCallback(c: CallbackIntake): Promise<IntakeOutcome> {
+    return new Promise((resolve, reject) => {
+      this.intakeQueue.push({ c, resolve, reject });
+      // setImmediate runs after this turn's I/O: every callback whose body was parsed in it joins the batch.
+      if (this.intakeQueue.length === 1) setImmediate(this.flushIntake);
+    });
+  }
+
+  /**
+   * Group commit: one BEGIN IMMEDIATE … COMMIT for the whole batch (a COMMIT is the expensive part of a
+   * write), and every promise settles only after that COMMIT — the route's 200 always follows durability.
+   */
+  private readonly flushIntake = (): void => {
+    const batch = this.intakeQueue;
+    if (batch.length === 0) return;
+    this.intakeQueue = [];
+    const out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[] = [];
+    try {
+      this.intakeBatch.immediate(batch, out);
+    } catch (err) {
+      // BEGIN or COMMIT failed (the database is locked past busy_timeout, the disk is full): nothing committed.
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const r = out[i]!;
+      if (r.ok) p.resolve(r.v);
+      else p.reject(r.err);
+    });
+  };
+
+  private intakeOne(c: CallbackIntake): IntakeOutcome {
+    const row = this.stmt('SELECT id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
+    if (!row) return { ok: false, code: 'unknown_token' };
+    const job: IntakeRow = {
+      id: row.id,
+      kind: row.kind as IntakeRow['kind'],
+      params: JSON.parse(row.params) as IntakeRow['params'],
+      state: row.state as IntakeRow['state'],
+      taskId: row.task_id,
+      // Parsed only when the decision needs it (a progress stage without tracks keeps the job's files).
+      get files() {
+        return JSON.parse(row.files) as IntakeRow['files'];
+      },
+    };
+    const d = decideIntake(job, c.taskId, c.event, c.now);
+    const view = (state: IntakeRow['state'], repeat = false) => ({
+      id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at,
+    });
+    switch (d.do) {
+      case 'refuse':
+        return { ok: false, code: d.code };
+      case 'repeat':
+        this.stmt(
+          `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
+             next_poll_at = CASE WHEN state IN ('complete','failed') THEN NULL ELSE ? END WHERE id = ?`,
+        ).run(c.now, c.now, c.nextPollAt, job.id);
+        return { ok: true, applied: false, job: view(job.state, true), event: d.event, reason: d.reason };
+      case 'record':
+        this.insertEvent(job.id, d.event, false, c.now);
+        this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE id = ?').run(c.now, c.nextPollAt, job.id);
+        return { ok: true, applied: false, job: view(job.state), event: d.event, reason: d.reason };
+      case 'apply': {
+        const p = d.plan;
+        if (d.adopt) {
+          this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ?").run(c.taskId, c.now, c.now, job.id);
+          this.insertOutbox(job.id, ['status'], c.now);
+        }
+        this.insertEvent(job.id, d.event, true, c.now);
+        this.stmt(
+          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE id = ?`,
+        ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, job.id);
+        this.insertOutboxRows(job.id, p.outbox, c.now);
+        return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
+      }
+    }
+  }
+
+  private insertEvent(jobId: string, event: JobEvent, applied: boolean, now: number): void {
+    this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(jobId, event.stage, event.source, applied ? 1 : 0, JSON.stringify(event), now);
+  }
+
+  /** The same rows as insertOutbox, in one statement (ids follow `kinds` order). */
+  private insertOutboxRows(jobId: string, kinds: OutboxKind[], now: number): void {
+    if (kinds.length === 0) return;
+    const sql = `INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map(() => '(?, ?, ?)').join(', ')}`;
+    this.stmt(sql).run(...kinds.flatMap((k) => [jobId, k, now]));
+  }
+
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
     this.db.transaction(() => {
       const row = this.stmt('SELECT delivered FROM jobs WHERE id = ?').get(id) as { delivered: string } | undefined;
@@ -274,6 +403,9 @@ export class SqliteJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flushIntake(); // callbacks already waiting for their commit get it
+    await this.checkpointer?.stop();
+    this.db.close();
   }
 }

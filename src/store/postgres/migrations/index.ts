@@ -4,6 +4,7 @@ import { m001Init } from './001-init.js';
 import { m002Kv } from './002-kv.js';
 import { m003Spend } from './003-spend.js';
 import { m005ScrubCredentials } from './005-scrub-credentials.js';
+import { m006Intake } from './006-intake.js';
 import { m008SlackUploads } from './008-slack-uploads.js';
 import { m009SubmitStarted } from './009-submit-started.js';
 
@@ -12,6 +13,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 2, name: 'kv', sql: m002Kv },
   { version: 3, name: 'spend', sql: m003Spend },
   { version: 5, name: 'scrub-credentials', sql: m005ScrubCredentials },
+  { version: 6, name: 'intake', sql: m006Intake },
   { version: 8, name: 'slack-uploads', sql: m008SlackUploads },
   { version: 9, name: 'submit-started', sql: m009SubmitStarted },
 ];
