@@ -128,7 +128,12 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(400).send({ error: 'bad_request', message: err.message }),
     // Callbacks past the in-flight bound are refused before Fastify sees them (src/http/load-shedding.ts).
     serverFactory: (handler, options) => {
-      const server = createServer(inFlightGate(handler, { max: t.maxCallbacksInFlight, retryAfterSec: t.shedRetryAfterSec, onShed: () => metrics.callbacks.inc({ outcome: 'shed' }) }));
+      // The header limit and its checking interval are constructor options: Fastify's `http` option does not
+      // reach a server made here, so they are given again (a dripping client must still be cut off).
+      const server = createServer(
+        { headersTimeout: t.httpHeadersTimeoutMs, connectionsCheckingInterval: t.httpTimeoutCheckIntervalMs },
+        inFlightGate(handler, { max: t.maxCallbacksInFlight, retryAfterSec: t.shedRetryAfterSec, onShed: () => metrics.callbacks.inc({ outcome: 'shed' }) }),
+      );
       // What Fastify does to the server it makes itself (its defaults are already in `options`).
       const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
       if (typeof o.keepAliveTimeout === 'number') server.keepAliveTimeout = o.keepAliveTimeout;
