@@ -2,6 +2,7 @@
 // sentence beats its 400) and of what Kie answers (liberal: extra keys pass, null is fine where Kie may send
 // it). Limits from kie-api.md "Submitting work"; callbacks live in callbacks.ts.
 import { z } from 'zod';
+import { kieLimits } from '../core/kie-vocabulary.js';
 import { STEMS } from './stems.js';
 
 const httpUrl = (name: string) =>
@@ -51,9 +52,9 @@ export const separationRequestSchema = z
 const generationCommon = {
   uploadUrl: httpUrl('uploadUrl'),
   // Kie has no title limit on these endpoints; other Kie endpoints cap at 80–100, so 80 is safe.
-  title: text('title', 80),
+  title: text('title', kieLimits.title),
   // Required by Kie, and may be empty.
-  negativeTags: text('negative tags', 200, 0),
+  negativeTags: text('negative tags', kieLimits.negativeTags, 0),
   model: modelSchema.optional(),
   styleWeight: weight('style weight').optional(),
   weirdnessConstraint: weight('weirdness').optional(),
@@ -63,12 +64,12 @@ const generationCommon = {
 
 export const addVocalsRequestSchema = z.strictObject({
   ...generationCommon,
-  prompt: text('prompt', 5000),
-  style: text('style', 1000),
+  prompt: text('prompt', kieLimits.prompt),
+  style: text('style', kieLimits.style),
   vocalGender: z.enum(['m', 'f']).optional(),
 });
 
-export const addInstrumentalRequestSchema = z.strictObject({ ...generationCommon, tags: text('tags', 1000) });
+export const addInstrumentalRequestSchema = z.strictObject({ ...generationCommon, tags: text('tags', kieLimits.tags) });
 
 export type SeparationRequest = z.infer<typeof separationRequestSchema>;
 export type AddVocalsRequest = z.infer<typeof addVocalsRequestSchema>;

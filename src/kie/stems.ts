@@ -100,5 +100,3 @@ export function labelSingleStem(files: ResultFile[], stemName: string): ResultFi
   const [only] = files;
   return files.length === 1 && only ? [{ ...only, label: stemName }] : files;
 }
-
-export { ADVANCED_STEM_NAMES, type AdvancedStemName } from './stem-names.js';

@@ -7,7 +7,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type SlashCommandOptionsOnlyBuilder,
 } from 'discord.js';
-import { kieLimits } from '../../core/validate.js';
+import { kieLimits } from '../../core/kie-vocabulary.js';
 
 /** Longest `url` accepted (a signed CDN link is a few hundred characters). */
 const maxUrlChars = 2048;

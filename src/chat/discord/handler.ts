@@ -15,7 +15,7 @@ import { creditsText } from '../../core/costs.js';
 import { kindLabels, modeLabels } from '../../core/messages.js';
 import type { Clock, JobsApi } from '../../core/ports.js';
 import type { Command, Job } from '../../core/types.js';
-import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
+import { ADVANCED_STEM_NAMES } from '../../core/kie-vocabulary.js';
 import type { Logger } from '../../ops/logger.js';
 import { manages, mayPress, refuseStart } from './access.js';
 import { reuseInput } from './attachment-input.js';

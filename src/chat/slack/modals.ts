@@ -2,8 +2,7 @@
 // shortcuts): the same fields as Discord's options, plus a `file_input` for the audio. Block ids are the option
 // names, so a mistake is shown next to its field. https://docs.slack.dev/surfaces/modals
 import type { App } from '@slack/bolt';
-import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
-import { kieLimits } from '../../core/validate.js';
+import { ADVANCED_STEM_NAMES, kieLimits } from '../../core/kie-vocabulary.js';
 import type { AudioInput, JobKind, JobParams } from '../../core/types.js';
 import { mrkdwn, type Block } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
