@@ -2,7 +2,7 @@
 // retry on 429. Every method answers a Result; nothing here throws for an expected failure.
 import { stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
-import { multipartFile } from '../delivery/multipart.js';
+import { multipartFile } from '../http-client/multipart.js';
 import type { z } from 'zod';
 import { defaults } from '../config.js';
 import { systemClock, type Clock } from '../core/ports.js';

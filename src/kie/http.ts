@@ -6,7 +6,7 @@ import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../core/types.js';
 import { isTaskNotFound, mapKieCode, type KieCodeSource } from './errors.js';
-import { isMultipartBody } from '../delivery/multipart.js';
+import { isMultipartBody } from '../http-client/multipart.js';
 import { envelopeSchema } from './schemas.js';
 
 export type Exchange<T> =
