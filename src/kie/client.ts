@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import { multipartFile } from '../http-client/multipart.js';
 import type { z } from 'zod';
-import { defaults } from '../config.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import { fail, type Result } from '../core/types.js';
 import { mapKieCode, type KieCodeSource } from './errors.js';
@@ -20,11 +19,12 @@ export interface KieClientOptions {
   clock?: Clock;
   /** Waits `ms`; injected with the clock so tests never sleep. */
   sleep?: (ms: number) => Promise<void>;
-  submitPerWindow?: number;
-  submitWindowMs?: number;
+  /** Kie's submission limit (20 per 10 s per account); the composition root passes config's values. */
+  submitPerWindow: number;
+  submitWindowMs: number;
   /** Shared submission limit across instances (src/cluster/); replaces the in-process window. */
   submitGate?: SubmitGate;
-  timeoutMs?: number;
+  timeoutMs: number;
   /** Streaming 20 MB takes longer than a JSON call. */
   uploadTimeoutMs?: number;
   maxRetries429?: number;
@@ -72,7 +72,7 @@ export class KieClient {
   private rateLimitedSeen = 0;
 
   constructor(options: KieClientOptions) {
-    const timeoutMs = options.timeoutMs ?? defaults.kieRequestTimeoutMs;
+    const timeoutMs = options.timeoutMs;
     this.o = {
       apiUrl: options.apiUrl.replace(/\/+$/, ''),
       uploadUrl: options.uploadUrl.replace(/\/+$/, ''),
@@ -80,8 +80,8 @@ export class KieClient {
       dispatcher: options.dispatcher,
       clock: options.clock ?? systemClock,
       sleep: options.sleep ?? realSleep,
-      submitPerWindow: options.submitPerWindow ?? defaults.kieSubmitPerWindow,
-      submitWindowMs: options.submitWindowMs ?? defaults.kieSubmitWindowMs,
+      submitPerWindow: options.submitPerWindow,
+      submitWindowMs: options.submitWindowMs,
       timeoutMs,
       uploadTimeoutMs: options.uploadTimeoutMs ?? Math.max(timeoutMs, 120_000),
       maxRetries429: options.maxRetries429 ?? 3,
