@@ -30,6 +30,7 @@ import { mountSimulator, type MountedSimulator } from './sim/mount.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { mountSlack } from './chat/slack/mount.js';
 import { mountDiscord } from './chat/discord/mount.js';
+import { LeaderLock } from './cluster/leader.js';
 
 export interface StembotOptions {
   clock?: Clock;
@@ -147,7 +148,11 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const adapters: ChatAdapter[] = [];
   // Adapters register how to read their platform's private files; the token is added only at download time.
   const credentials = new DownloadCredentials();
-  const adapterContext = { app, config, service, store, logger, clock, credentials, env: opts.env ?? process.env };
+  // Several instances on Postgres: work only one may do at a time waits for an advisory lock (src/cluster/leader.ts).
+  const leaderLock = /^postgres(ql)?:\/\//.test(config.databaseUrl)
+    ? (name: string) => new LeaderLock({ connectionString: config.databaseUrl, key: name, retryMs: t.leaderRetryMs, log: logger })
+    : undefined;
+  const adapterContext = { app, config, service, store, logger, clock, credentials, env: opts.env ?? process.env, ...(leaderLock ? { leaderLock } : {}) };
   if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
     const discord = await mountDiscord(adapterContext);
     chat.discord = discord.chat;

@@ -18,6 +18,18 @@ export interface AdapterContext {
   credentials?: DownloadCredentials;
   /** The raw environment, for adapter-specific variables parsed by the adapter's own zod schema. */
   env: Record<string, string | undefined>;
+  /**
+   * Present when several instances may share the deployment (Postgres): a lock, by name, that one instance
+   * holds at a time, for work only one may do (src/cluster/leader.ts). Absent: this instance is the only one.
+   */
+  leaderLock?: (name: string) => Leader;
+}
+
+/** One leader among the instances; `onAcquire` runs when this instance leads, `onLose` when it stops. */
+export interface Leader {
+  start(onAcquire: () => Promise<void>, onLose: () => Promise<void>): void;
+  /** Stop trying; a leader runs `onLose` first, then releases the lock for the next. */
+  stop(): Promise<void>;
 }
 
 export interface ChatAdapter {

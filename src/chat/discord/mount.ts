@@ -1,7 +1,7 @@
 // The Discord adapter's entry point: parse its own variables, build the REST client, the ChatPort and the
 // one interaction handler, mount the HTTP intake when DISCORD_PUBLIC_KEY is set (otherwise connect the
 // gateway at start), and register the slash commands at start with one bulk overwrite.
-import type { ChatAdapter, MountAdapter } from '../adapter.js';
+import type { ChatAdapter, Leader, MountAdapter } from '../adapter.js';
 import { DiscordChat } from './chat-port.js';
 import { discordDefaults } from './defaults.js';
 import { parseDiscordEnv } from './env.js';
@@ -10,7 +10,6 @@ import { InteractionHandler } from './handler.js';
 import { interactionsRoute } from './interactions-http.js';
 import { registerCommands } from './register.js';
 import { createRest } from './rest.js';
-import { LeaderLock } from '../../cluster/leader.js';
 
 export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   const { token, applicationId, publicKey, guildId, apiUrl } = ctx.config.discord;
@@ -39,16 +38,14 @@ export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   });
 
   let gateway: Gateway | undefined;
-  // Several instances on Postgres: only the holder of an advisory lock connects the gateway (two gateways
-  // would answer every command twice); another takes over when the holder's session ends.
-  let leader: LeaderLock | undefined;
+  // Several instances: only the holder of the lock the composition root hands over connects the gateway (two
+  // gateways would answer every command twice); another takes over when the holder's session ends.
+  let leader: Leader | undefined;
   if (publicKey) {
     await ctx.app.register(interactionsRoute, { publicKey, handler, clock: ctx.clock });
   } else {
     gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger });
-    if (/^postgres(ql)?:\/\//.test(ctx.config.databaseUrl)) {
-      leader = new LeaderLock({ connectionString: ctx.config.databaseUrl, key: `stembot:discord-gateway:${applicationId}`, retryMs: ctx.config.tuning.leaderRetryMs, log: ctx.logger });
-    }
+    leader = ctx.leaderLock?.(`stembot:discord-gateway:${applicationId}`);
   }
   ctx.logger.info(
     { intake: publicKey ? 'http' : 'gateway', commands: guildId ? 'guild' : 'global', allowedRoles: env.env.allowedRoleIds.length, allowedChannels: env.env.allowedChannelIds.length },
