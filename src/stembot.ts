@@ -152,7 +152,7 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const leaderLock = /^postgres(ql)?:\/\//.test(config.databaseUrl)
     ? (name: string) => new LeaderLock({ connectionString: config.databaseUrl, key: name, retryMs: t.leaderRetryMs, log: logger })
     : undefined;
-  const adapterContext = { app, config, service, store, logger, clock, credentials, env: opts.env ?? process.env, ...(leaderLock ? { leaderLock } : {}) };
+  const adapterContext = { app, config, service, logger, clock, credentials, env: opts.env ?? process.env, ...(leaderLock ? { leaderLock } : {}) };
   if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
     const discord = await mountDiscord(adapterContext);
     chat.discord = discord.chat;

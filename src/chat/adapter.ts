@@ -3,7 +3,7 @@
 // `ChatPort` for the outbox worker. Gateways / sockets start after the server listens.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import type { ChatPort, Clock, JobsApi, JobStore } from '../core/ports.js';
+import type { ChatPort, Clock, JobsApi } from '../core/ports.js';
 import type { DownloadCredentials } from '../delivery/credentials.js';
 import type { Logger } from '../ops/logger.js';
 
@@ -11,7 +11,6 @@ export interface AdapterContext {
   app: FastifyInstance;
   config: Config;
   service: JobsApi;
-  store: JobStore;
   logger: Logger;
   clock: Clock;
   /** Where an adapter registers the credential for its own file host (sent only to that origin, never stored). */
