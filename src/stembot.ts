@@ -140,11 +140,6 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   // GET /callbacks/kie/probe-…: lets the doctor prove PUBLIC_URL reaches this deployment (src/ops/doctor/).
   await app.register(probeRoute, { key: probeKey(config) });
   const sim = config.demo && !opts.kie ? await mountSimulator(app, config) : undefined;
-  if (config.playgroundEnabled) {
-    chat.playground ??= await mountPlayground(app, { config, service, logger });
-  } else {
-    logger.info('playground is off: a real KIE_API_KEY is set and PLAYGROUND_PASSWORD is not (set it to serve the playground at / behind that password)');
-  }
   const adapters: ChatAdapter[] = [];
   // Adapters register how to read their platform's private files; the token is added only at download time.
   const credentials = new DownloadCredentials();
@@ -153,6 +148,15 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
     ? (name: string) => new LeaderLock({ connectionString: config.databaseUrl, key: name, retryMs: t.leaderRetryMs, log: logger })
     : undefined;
   const adapterContext = { app, config, service, logger, clock, credentials, env: opts.env ?? process.env, ...(leaderLock ? { leaderLock } : {}) };
+  if (config.playgroundEnabled) {
+    if (!chat.playground) {
+      const playground = await mountPlayground(adapterContext);
+      chat.playground = playground.chat;
+      adapters.push(playground);
+    }
+  } else {
+    logger.info('playground is off: a real KIE_API_KEY is set and PLAYGROUND_PASSWORD is not (set it to serve the playground at / behind that password)');
+  }
   if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
     const discord = await mountDiscord(adapterContext);
     chat.discord = discord.chat;
