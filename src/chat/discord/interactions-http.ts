@@ -10,7 +10,7 @@ import { discordDefaults as d } from './defaults.js';
 import type { InteractionHandler } from './handler.js';
 import { fromApi, type Intake } from './intake.js';
 import { SeenIds } from './seen.js';
-import { publicKeyFromHex, verifyInteraction } from './verify.js';
+import { publicKeyFromHex, verifyInteraction } from './signature.js';
 
 export interface InteractionsRouteOptions {
   publicKey: string;
