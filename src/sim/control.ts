@@ -1,7 +1,7 @@
 // The handle tests, benchmarks and the demo host hold: script the next task, change defaults, and read
 // what happened (tasks, callbacks, uploads, rate-limit statistics). Everything returned is a snapshot.
 import type { CallbackLogEntry } from './callbacks.js';
-import { SimCore } from './core.js';
+import { SimCore } from './task-engine.js';
 import type { SimulatorOptions, SimulatorSettings, TaskKind } from './options.js';
 import { generationRecord, separationRecord } from './record-info.js';
 import type { ScenarioInput, ScenarioStep } from './scenarios.js';
