@@ -5,7 +5,7 @@ import { App } from '@slack/bolt';
 import type { MountAdapter } from '../adapter.js';
 import { registerActions } from './actions.js';
 import { SlackChat } from './chat-port.js';
-import { registerCommands } from './commands.js';
+import { registerCommands } from './command-handlers.js';
 import { ResponseUrls, type SlackDeps } from './deps.js';
 import { slackFilesOrigin } from './files.js';
 import { slackLogger } from './log.js';
