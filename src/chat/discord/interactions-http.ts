@@ -6,7 +6,7 @@
 import { InteractionResponseType, InteractionType, MessageFlags, type APIInteractionResponse } from 'discord.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Clock } from '../../core/ports.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 import type { InteractionHandler } from './handler.js';
 import { fromApi, type Intake } from './intake.js';
 import { SeenIds } from './seen.js';

@@ -3,8 +3,7 @@
 // gateway at start), and register the slash commands at start with one bulk overwrite.
 import type { ChatAdapter, Leader, MountAdapter } from '../adapter.js';
 import { DiscordChat } from './chat-port.js';
-import { discordDefaults } from './defaults.js';
-import { parseDiscordEnv } from './env.js';
+import { discordDefaults, parseDiscordEnv } from './settings.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { InteractionHandler } from './handler.js';
 import { interactionsRoute } from './interactions-http.js';

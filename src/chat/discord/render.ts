@@ -7,7 +7,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { Action, OutgoingMessage, StatusView } from '../../core/ports.js';
 import type { Job } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 import { escapeMarkdown, escapePlain, toDiscordMarkdown } from './escape.js';
 
 const marks = { done: '✅', current: '⏳', todo: '▫️', failed: '❌' } as const;

@@ -5,7 +5,7 @@ import { describeFailure, kindLabels } from '../../core/messages.js';
 import { statusView } from '../../core/status-view.js';
 import type { Job, JobState } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
-import { discordDefaults as d, discordWebUrl } from './defaults.js';
+import { discordDefaults as d, discordWebUrl } from './settings.js';
 import { escapeMarkdown, linkTarget } from './escape.js';
 import { clip } from './render.js';
 
