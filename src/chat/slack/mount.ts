@@ -12,7 +12,7 @@ import { slackLogger } from './log.js';
 import { registerModals } from './modals.js';
 import { FastifyReceiver, slackEventsRoute } from './receiver.js';
 import { postToResponseUrl } from './reply.js';
-import { RecentIds } from './replay.js';
+import { ReplayCache } from '../replay-cache.js';
 import { parseSlackSettings } from './settings.js';
 import { adminCheck, parseAdminIds } from './admins.js';
 import { registerShortcuts } from './shortcuts.js';
@@ -54,7 +54,7 @@ export const mountSlack: MountAdapter = async (ctx) => {
     },
   });
 
-  const replay = new RecentIds(settings.replayWindowMs);
+  const replay = new ReplayCache(settings.replayWindowMs);
   const receiver = appToken
     ? new SocketReceiver({ appToken, apiUrl, log, clock: ctx.clock, replay })
     : new FastifyReceiver();
