@@ -27,5 +27,3 @@ export const ADVANCED_STEM_NAMES = [
   'Cowbell', 'Viola', 'Sitar', 'Steel Drums', 'Piccolo', 'Theremin', 'Bagpipes', 'Hi-Hat', 'Music Box',
   'Melodica', 'Tabla', 'Koto', 'Djembe', 'Taiko', 'Didgeridoo',
 ] as const;
-
-export type AdvancedStemName = (typeof ADVANCED_STEM_NAMES)[number];

@@ -9,7 +9,7 @@ const extByMime: Record<string, string> = { 'audio/mpeg': 'mp3', 'audio/mp3': 'm
  * no control or bidirectional characters (which can make `gpj.exe` read as `exe.jpg`), and nothing that forms
  * a link or a mention where chat shows the name (`[label](url)`, `@everyone`, `<@id>`, backticks). Bounded.
  */
-export function sanitize(name: string): string {
+function sanitize(name: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff/\\:*?"<>|[\]@`]+/g, ' ').replace(/\s+/g, ' ').trim();
   return clean.slice(0, 90).trim() || 'audio';

@@ -20,7 +20,7 @@ export interface LoadSheddingOptions {
   onShed?: (url: string) => void;
 }
 
-export const defaultExemptUrls = ['/healthz', '/metrics'];
+const defaultExemptUrls = ['/healthz', '/metrics'];
 
 async function loadSheddingPlugin(app: FastifyInstance, o: LoadSheddingOptions): Promise<void> {
   if (o.maxEventLoopDelayMs <= 0) return;

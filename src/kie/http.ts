@@ -100,7 +100,7 @@ function parseJson(text: string): unknown {
 }
 
 /** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
   const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;

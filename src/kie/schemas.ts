@@ -16,8 +16,8 @@ const text = (name: string, max: number, min = 1) =>
     .max(max, { error: `${name} must be at most ${max} characters` });
 const weight = (name: string) => z.number().min(0, { error: `${name} must be between 0 and 1` }).max(1, { error: `${name} must be between 0 and 1` });
 
-export const modelSchema = z.enum(['V4_5PLUS', 'V5', 'V5_5']);
-export const separationTypeSchema = z.enum(['separate_vocal', 'split_stem', 'split_stem_advanced']);
+const modelSchema = z.enum(['V4_5PLUS', 'V5', 'V5_5']);
+const separationTypeSchema = z.enum(['separate_vocal', 'split_stem', 'split_stem_advanced']);
 
 // ───────────── requests ─────────────
 
@@ -91,7 +91,7 @@ export const envelopeSchema = z.looseObject({
 
 export const submitDataSchema = z.looseObject({ taskId: z.string().min(1) });
 
-export const originDataSchema = z.looseObject({ audio_url: str, stem_type_group_name: str, id: str, duration: num });
+const originDataSchema = z.looseObject({ audio_url: str, stem_type_group_name: str, id: str, duration: num });
 
 const stemUrlFields = Object.fromEntries(STEMS.map((s) => [s.camel, str]));
 
@@ -105,7 +105,7 @@ export const separationRecordSchema = z.looseObject({
   completeTime: codeLike,
 });
 
-export const sunoTrackSchema = z.looseObject({
+const sunoTrackSchema = z.looseObject({
   id: str,
   audioUrl: str,
   streamAudioUrl: str,

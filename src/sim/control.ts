@@ -65,7 +65,7 @@ export function coreOf(control: SimulatorControl): SimCore {
   return core;
 }
 
-export function taskView(task: SimTask): SimTaskView {
+function taskView(task: SimTask): SimTaskView {
   const view: SimTaskView = {
     taskId: task.id,
     kind: task.kind,

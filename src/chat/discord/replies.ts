@@ -28,7 +28,7 @@ function links(job: Job): string[] {
   return out;
 }
 
-export function jobLine(job: Job): string {
+function jobLine(job: Job): string {
   return [`\`${job.id}\``, kindLabels[job.kind], `**${escapeMarkdown(clip(job.inputName, 60))}**`, stateWords[job.state], `<t:${unix(job.createdAt)}:R>`, ...links(job)].join(' · ');
 }
 

@@ -10,7 +10,7 @@ const text = (max: number) => z.preprocess(blank, z.string().max(max).optional()
 const weight = z.preprocess(blank, z.coerce.number().min(0).max(1).optional());
 
 /** Lengths are Kie's (docs/kie-api.md): style and tags ≤ 1000, negative tags ≤ 200, title safe at 80. */
-export const commandFields = z
+const commandFields = z
   .object({
     command: z.enum(['separate', 'add-vocals', 'add-instrumental']),
     url: text(2048),
@@ -31,7 +31,6 @@ export const commandFields = z
   })
   .strict();
 export type CommandFields = z.infer<typeof commandFields>;
-export const commandFieldNames = Object.keys(commandFields.shape) as (keyof CommandFields)[];
 
 export type UploadedAudio = Extract<AudioInput, { type: 'file' }>;
 export type FormResult = { ok: true; command: Command } | { ok: false; message: string };

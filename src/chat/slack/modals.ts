@@ -22,7 +22,7 @@ export interface ModalMeta {
   f?: SlackFile;
 }
 
-export const modalPrefix = 'stembot_modal:';
+const modalPrefix = 'stembot_modal:';
 const titles: Record<JobKind, string> = { separate: 'Separate stems', add_vocals: 'Add vocals', add_instrumental: 'Add instrumental' };
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
@@ -112,7 +112,7 @@ export type ModalResult =
   | { ok: false; notOurs: true };
 
 /** A submitted form → the core's input and params, or the per-field errors Slack shows in the modal. */
-export function readModal(view: SubmittedView, fileOrigins: readonly string[]): ModalResult {
+function readModal(view: SubmittedView, fileOrigins: readonly string[]): ModalResult {
   const kind = view.callback_id.slice(modalPrefix.length) as JobKind;
   if (!view.callback_id.startsWith(modalPrefix) || !(kind in optionNames)) return { ok: false, notOurs: true };
   let meta: ModalMeta;
