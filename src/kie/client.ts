@@ -114,7 +114,7 @@ export class KieClient {
     return this.send({ lane: { kind: 'other' }, method: 'GET', url: this.api('/api/v1/chat/credit'), schema: s.creditsDataSchema });
   }
 
-  /** Multipart upload streamed from disk (delivery/multipart.ts): the file is never held in memory. */
+  /** Multipart upload streamed from disk (http-client/multipart.ts): the file is never held in memory. */
   async uploadFileStream(file: { path: string; name: string; mimeType?: string; uploadPath: string }): Promise<Result<s.UploadData>> {
     let bytes: number;
     try {

@@ -22,7 +22,7 @@ export interface ExchangeInput<T> {
   url: string;
   method: 'GET' | 'POST';
   apiKey: string;
-  /** A JSON value, or a file streamed as multipart/form-data (delivery/multipart.ts). */
+  /** A JSON value, or a file streamed as multipart/form-data (http-client/multipart.ts). */
   body?: unknown;
   schema: z.ZodType<T>;
   timeoutMs: number;

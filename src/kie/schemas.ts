@@ -23,7 +23,7 @@ const separationTypeSchema = z.enum(['separate_vocal', 'split_stem', 'split_stem
 
 const separationCommon = {
   type: separationTypeSchema,
-  // Any short name, not the enum: Kie owns the list (see stem-names.ts).
+  // Any short name, not the enum: Kie owns the list (see src/core/kie-vocabulary.ts).
   stemName: text('stem', 100).optional(),
   callBackUrl: httpUrl('callBackUrl'),
 };
