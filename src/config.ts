@@ -234,7 +234,7 @@ export type Tuning = { -readonly [K in keyof typeof defaults]: (typeof defaults)
 export type TrustProxy = boolean | number | string[];
 
 /** `true`/`false`, a hop count, or a comma list of proxy addresses / CIDRs; null when malformed. */
-export function parseTrustProxy(raw: string): TrustProxy | null {
+function parseTrustProxy(raw: string): TrustProxy | null {
   const v = raw.trim().toLowerCase();
   if (v === '' || v === 'false' || v === '0') return false;
   if (v === 'true') return true;
@@ -305,17 +305,3 @@ export function loadConfig(env: Record<string, string | undefined>, tuning: Part
     },
   };
 }
-
-/** Names of variables whose values must never appear in logs. */
-export const secretEnvNames = [
-  'KIE_API_KEY',
-  'KIE_WEBHOOK_HMAC_KEY',
-  'DISCORD_TOKEN',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_APP_TOKEN',
-  'PLAYGROUND_PASSWORD',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'METRICS_TOKEN',
-] as const;

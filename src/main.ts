@@ -1,6 +1,6 @@
 // Entry point: validate the environment (one clear line on a mistake), compose stembot, run it.
 import { existsSync } from 'node:fs';
-import { parseDiscordEnv } from './chat/discord/env.js';
+import { parseDiscordEnv } from './chat/discord/settings.js';
 import { parseSlackSettings } from './chat/slack/settings.js';
 import { loadConfig } from './config.js';
 import { runServer } from './http/server.js';

@@ -32,6 +32,7 @@ import { mountSimulator, type MountedSimulator } from './sim/mount.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { mountSlack } from './chat/slack/mount.js';
 import { mountDiscord } from './chat/discord/mount.js';
+import { LeaderLock } from './cluster/leader.js';
 
 export interface StembotOptions {
   clock?: Clock;
@@ -165,15 +166,23 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   // GET /callbacks/kie/probe-…: lets the doctor prove PUBLIC_URL reaches this deployment (src/ops/doctor/).
   await app.register(probeRoute, { key: probeKey(config) });
   const sim = config.demo && !opts.kie ? await mountSimulator(app, config) : undefined;
-  if (config.playgroundEnabled) {
-    chat.playground ??= await mountPlayground(app, { config, service, logger });
-  } else {
-    logger.info('playground is off: a real KIE_API_KEY is set and PLAYGROUND_PASSWORD is not (set it to serve the playground at / behind that password)');
-  }
   const adapters: ChatAdapter[] = [];
   // Adapters register how to read their platform's private files; the token is added only at download time.
   const credentials = new DownloadCredentials();
-  const adapterContext = { app, config, service, store, logger, clock, credentials, env: opts.env ?? process.env };
+  // Several instances on Postgres: work only one may do at a time waits for an advisory lock (src/cluster/leader.ts).
+  const leaderLock = /^postgres(ql)?:\/\//.test(config.databaseUrl)
+    ? (name: string) => new LeaderLock({ connectionString: config.databaseUrl, key: name, retryMs: t.leaderRetryMs, log: logger })
+    : undefined;
+  const adapterContext = { app, config, service, logger, clock, credentials, uploads: store, env: opts.env ?? process.env, ...(leaderLock ? { leaderLock } : {}) };
+  if (config.playgroundEnabled) {
+    if (!chat.playground) {
+      const playground = await mountPlayground(adapterContext);
+      chat.playground = playground.chat;
+      adapters.push(playground);
+    }
+  } else {
+    logger.info('playground is off: a real KIE_API_KEY is set and PLAYGROUND_PASSWORD is not (set it to serve the playground at / behind that password)');
+  }
   if ((config.discord.token || config.discord.publicKey) && !chat.discord) {
     const discord = await mountDiscord(adapterContext);
     chat.discord = discord.chat;

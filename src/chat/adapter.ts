@@ -11,13 +11,29 @@ export interface AdapterContext {
   app: FastifyInstance;
   config: Config;
   service: JobsApi;
-  store: JobStore;
   logger: Logger;
   clock: Clock;
   /** Where an adapter registers the credential for its own file host (sent only to that origin, never stored). */
   credentials?: DownloadCredentials;
+  /**
+   * Where a platform without an idempotency key records the files it uploaded for a post before sharing them,
+   * so a retry can ask whether the share happened (Slack: docs/slack-uploads.md). Only this part of the store.
+   */
+  uploads?: Pick<JobStore, 'recordUploads' | 'recordedUploads'>;
   /** The raw environment, for adapter-specific variables parsed by the adapter's own zod schema. */
   env: Record<string, string | undefined>;
+  /**
+   * Present when several instances may share the deployment (Postgres): a lock, by name, that one instance
+   * holds at a time, for work only one may do (src/cluster/leader.ts). Absent: this instance is the only one.
+   */
+  leaderLock?: (name: string) => Leader;
+}
+
+/** One leader among the instances; `onAcquire` runs when this instance leads, `onLose` when it stops. */
+export interface Leader {
+  start(onAcquire: () => Promise<void>, onLose: () => Promise<void>): void;
+  /** Stop trying; a leader runs `onLose` first, then releases the lock for the next. */
+  stop(): Promise<void>;
 }
 
 export interface ChatAdapter {

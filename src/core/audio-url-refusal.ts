@@ -6,7 +6,7 @@
 import type { JobStore } from './ports.js';
 import type { Command, FailureCode } from './types.js';
 
-export const AUDIO_URL_REFUSED_NOTE = 'kie:audio-url-refused';
+const AUDIO_URL_REFUSED_NOTE = 'kie:audio-url-refused';
 
 /**
  * Whether a refused separation submitted with `audioUrl` is Kie refusing the field itself (docs/kie-answers.md):

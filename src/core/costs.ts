@@ -20,10 +20,10 @@ export const defaultCosts: CostTable = {
   wav: 2,
 };
 
-export const costKeys = Object.keys(defaultCosts) as CostKey[];
+const costKeys = Object.keys(defaultCosts) as CostKey[];
 
 /** The Kie operation a job's parameters start. */
-export function costKeyOf(params: JobParams): CostKey {
+function costKeyOf(params: JobParams): CostKey {
   if (params.kind === 'separate') return params.mode === 'vocals' ? 'separate_vocal' : params.mode === 'stems' ? 'split_stem' : 'split_stem_advanced';
   return params.kind;
 }

@@ -1,13 +1,12 @@
 // Checks a command before a job exists, so a bad one is answered privately and costs nothing.
 import { open } from 'node:fs/promises';
 import { notAudioExtensions, sniffAudio } from './audio-sniff.js';
+import { kieLimits } from './kie-vocabulary.js';
 import type { Command, FailureCode } from './types.js';
 
 export type Invalid = { ok: false; code: FailureCode; detail?: string };
 const invalid = (code: FailureCode, detail?: string): Invalid => ({ ok: false, code, ...(detail ? { detail } : {}) });
 
-// Kie's documented limits (reference/kie-api.md): style/tags ≤ 1000, negativeTags ≤ 200, title 80 (safe cap).
-export const kieLimits = { title: 80, style: 1000, tags: 1000, negativeTags: 200, prompt: 5000, stem: 60 } as const;
 
 function checkText(name: string, value: string | undefined, max: number, required: boolean): Invalid | null {
   if (value === undefined || value.trim() === '') return required ? invalid('INPUT_INVALID', `${name} is required`) : null;

@@ -18,7 +18,7 @@ const globalUnicast6 = ipaddr.IPv6.parseCIDR('2000::/3');
  * IPv6: only `unicast` inside 2000::/3. IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96), NAT64,
  * 6to4 and Teredo addresses are refused whatever IPv4 address they embed: no public host resolves to one.
  */
-export function classifyAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): AddressVerdict {
+function classifyAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): AddressVerdict {
   const range = addr.range();
   if (addr.kind() === 'ipv4') return range === 'unicast' ? { public: true } : { public: false, range };
   const v6 = addr as ipaddr.IPv6;

@@ -10,7 +10,7 @@ import { noteCount } from '../kie/follow-ups.js';
 import { midiFileBytes } from './midi-file.js';
 import { sanitize, songTitle } from './naming.js';
 import { pianoRollPng } from './piano-roll.js';
-import type { StepResult } from './step.js';
+import type { StepResult } from './step-result.js';
 
 export interface MidiDeliverDeps {
   store: JobStore;

@@ -9,7 +9,7 @@ import { deliverMidi } from './deliver-midi.js';
 import type { Logger } from '../ops/logger.js';
 import type { Downloaded, Downloader } from './downloader.js';
 import { extensionFor, fileNameFor, mimeFor, songTitle } from './naming.js';
-import type { StepResult } from './step.js';
+import type { StepResult } from './step-result.js';
 
 export interface DeliverDeps {
   store: JobStore;

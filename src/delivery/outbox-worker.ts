@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { ChatPorts, JobStore, OutboxItem } from '../core/ports.js';
 import type { Job } from '../core/types.js';
 import { deliver, type DeliverDeps } from './deliver.js';
-import { backoffMs, type StepResult } from './step.js';
-import { notifyFailure, notifyUnconfirmed, openConversation, refreshStatus, submitToKie, type StepDeps } from './steps.js';
+import { backoffMs, type StepResult } from './step-result.js';
+import { notifyFailure, notifyUnconfirmed, openConversation, refreshStatus, submitToKie, type StepDeps } from './small-steps.js';
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;

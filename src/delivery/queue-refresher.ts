@@ -25,7 +25,7 @@ export interface QueueRefresherOptions {
 }
 
 /** Where the job `ahead` places from the front stands, and about how long until Kie gets it. */
-export function placeOf(ahead: number, perWindow: number, windowMs: number): QueuePlace {
+function placeOf(ahead: number, perWindow: number, windowMs: number): QueuePlace {
   return { ahead, etaMs: Math.ceil((ahead + 1) / perWindow) * windowMs };
 }
 

@@ -27,7 +27,7 @@ export interface LoadSheddingOptions {
   onShed?: (url: string) => void;
 }
 
-export const defaultExemptUrls = ['/healthz', '/metrics'];
+const defaultExemptUrls = ['/healthz', '/metrics'];
 
 export interface InFlightGateOptions {
   /** Callbacks received and not yet answered above which the next one is refused; 0 turns the gate off. */

@@ -2,9 +2,8 @@
 // retry on 429. Every method answers a Result; nothing here throws for an expected failure.
 import { stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
-import { multipartFile } from '../delivery/multipart.js';
+import { multipartFile } from '../http-client/multipart.js';
 import type { z } from 'zod';
-import { defaults } from '../config.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import { fail, type Result } from '../core/types.js';
 import { mapKieCode, type KieCodeSource } from './errors.js';
@@ -21,11 +20,12 @@ export interface KieClientOptions {
   clock?: Clock;
   /** Waits `ms`; injected with the clock so tests never sleep. */
   sleep?: (ms: number) => Promise<void>;
-  submitPerWindow?: number;
-  submitWindowMs?: number;
+  /** Kie's submission limit (20 per 10 s per account); the composition root passes config's values. */
+  submitPerWindow: number;
+  submitWindowMs: number;
   /** Shared submission limit across instances (src/cluster/); replaces the in-process window. */
   submitGate?: SubmitGate;
-  timeoutMs?: number;
+  timeoutMs: number;
   /** Streaming 20 MB takes longer than a JSON call. */
   uploadTimeoutMs?: number;
   maxRetries429?: number;
@@ -77,7 +77,7 @@ export class KieClient {
   private rateLimitedSeen = 0;
 
   constructor(options: KieClientOptions) {
-    const timeoutMs = options.timeoutMs ?? defaults.kieRequestTimeoutMs;
+    const timeoutMs = options.timeoutMs;
     this.o = {
       apiUrl: options.apiUrl.replace(/\/+$/, ''),
       uploadUrl: options.uploadUrl.replace(/\/+$/, ''),
@@ -85,8 +85,8 @@ export class KieClient {
       dispatcher: options.dispatcher,
       clock: options.clock ?? systemClock,
       sleep: options.sleep ?? realSleep,
-      submitPerWindow: options.submitPerWindow ?? defaults.kieSubmitPerWindow,
-      submitWindowMs: options.submitWindowMs ?? defaults.kieSubmitWindowMs,
+      submitPerWindow: options.submitPerWindow,
+      submitWindowMs: options.submitWindowMs,
       timeoutMs,
       uploadTimeoutMs: options.uploadTimeoutMs ?? Math.max(timeoutMs, 120_000),
       maxRetries429: options.maxRetries429 ?? 3,
@@ -134,7 +134,7 @@ export class KieClient {
     return this.send({ lane: { kind: 'other' }, method: 'GET', url: this.api('/api/v1/chat/credit'), schema: s.creditsDataSchema });
   }
 
-  /** Multipart upload streamed from disk (delivery/multipart.ts): the file is never held in memory. */
+  /** Multipart upload streamed from disk (http-client/multipart.ts): the file is never held in memory. */
   async uploadFileStream(file: { path: string; name: string; mimeType?: string; uploadPath: string }): Promise<Result<s.UploadData>> {
     let bytes: number;
     try {

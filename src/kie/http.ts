@@ -6,7 +6,7 @@ import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../core/types.js';
 import { isTaskNotFound, mapKieCode, type KieCodeSource } from './errors.js';
-import { isMultipartBody } from '../delivery/multipart.js';
+import { isMultipartBody } from '../http-client/multipart.js';
 import { envelopeSchema } from './schemas.js';
 
 export type Exchange<T> =
@@ -22,7 +22,7 @@ export interface ExchangeInput<T> {
   url: string;
   method: 'GET' | 'POST';
   apiKey: string;
-  /** A JSON value, or a file streamed as multipart/form-data (delivery/multipart.ts). */
+  /** A JSON value, or a file streamed as multipart/form-data (http-client/multipart.ts). */
   body?: unknown;
   schema: z.ZodType<T>;
   timeoutMs: number;
@@ -100,7 +100,7 @@ function parseJson(text: string): unknown {
 }
 
 /** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
   const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;

@@ -2,6 +2,7 @@
 // sentence beats its 400) and of what Kie answers (liberal: extra keys pass, null is fine where Kie may send
 // it). Limits from kie-api.md "Submitting work"; callbacks live in callbacks.ts.
 import { z } from 'zod';
+import { kieLimits } from '../core/kie-vocabulary.js';
 import { STEMS } from './stems.js';
 
 const httpUrl = (name: string) =>
@@ -15,14 +16,14 @@ const text = (name: string, max: number, min = 1) =>
     .max(max, { error: `${name} must be at most ${max} characters` });
 const weight = (name: string) => z.number().min(0, { error: `${name} must be between 0 and 1` }).max(1, { error: `${name} must be between 0 and 1` });
 
-export const modelSchema = z.enum(['V4_5PLUS', 'V5', 'V5_5']);
-export const separationTypeSchema = z.enum(['separate_vocal', 'split_stem', 'split_stem_advanced']);
+const modelSchema = z.enum(['V4_5PLUS', 'V5', 'V5_5']);
+const separationTypeSchema = z.enum(['separate_vocal', 'split_stem', 'split_stem_advanced']);
 
 // ───────────── requests ─────────────
 
 const separationCommon = {
   type: separationTypeSchema,
-  // Any short name, not the enum: Kie owns the list (see stem-names.ts).
+  // Any short name, not the enum: Kie owns the list (see src/core/kie-vocabulary.ts).
   stemName: text('stem', 100).optional(),
   callBackUrl: httpUrl('callBackUrl'),
 };
@@ -51,9 +52,9 @@ export const separationRequestSchema = z
 const generationCommon = {
   uploadUrl: httpUrl('uploadUrl'),
   // Kie has no title limit on these endpoints; other Kie endpoints cap at 80–100, so 80 is safe.
-  title: text('title', 80),
+  title: text('title', kieLimits.title),
   // Required by Kie, and may be empty.
-  negativeTags: text('negative tags', 200, 0),
+  negativeTags: text('negative tags', kieLimits.negativeTags, 0),
   model: modelSchema.optional(),
   styleWeight: weight('style weight').optional(),
   weirdnessConstraint: weight('weirdness').optional(),
@@ -63,12 +64,12 @@ const generationCommon = {
 
 export const addVocalsRequestSchema = z.strictObject({
   ...generationCommon,
-  prompt: text('prompt', 5000),
-  style: text('style', 1000),
+  prompt: text('prompt', kieLimits.prompt),
+  style: text('style', kieLimits.style),
   vocalGender: z.enum(['m', 'f']).optional(),
 });
 
-export const addInstrumentalRequestSchema = z.strictObject({ ...generationCommon, tags: text('tags', 1000) });
+export const addInstrumentalRequestSchema = z.strictObject({ ...generationCommon, tags: text('tags', kieLimits.tags) });
 
 export type SeparationRequest = z.infer<typeof separationRequestSchema>;
 export type AddVocalsRequest = z.infer<typeof addVocalsRequestSchema>;
@@ -90,7 +91,7 @@ export const envelopeSchema = z.looseObject({
 
 export const submitDataSchema = z.looseObject({ taskId: z.string().min(1) });
 
-export const originDataSchema = z.looseObject({ audio_url: str, stem_type_group_name: str, id: str, duration: num });
+const originDataSchema = z.looseObject({ audio_url: str, stem_type_group_name: str, id: str, duration: num });
 
 const stemUrlFields = Object.fromEntries(STEMS.map((s) => [s.camel, str]));
 
@@ -104,7 +105,7 @@ export const separationRecordSchema = z.looseObject({
   completeTime: codeLike,
 });
 
-export const sunoTrackSchema = z.looseObject({
+const sunoTrackSchema = z.looseObject({
   id: str,
   audioUrl: str,
   streamAudioUrl: str,

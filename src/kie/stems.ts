@@ -66,7 +66,7 @@ export function stemFilesFromRecord(info: Record<string, unknown>): ResultFile[]
 }
 
 /** The known stem whose label (or key) matches Kie's `stem_type_group_name`, e.g. "Backing Vocals". */
-export function stemByName(name: string): StemDef | undefined {
+function stemByName(name: string): StemDef | undefined {
   const n = name.trim().toLowerCase();
   return STEMS.find((s) => s.label.toLowerCase() === n || s.key === n.replace(/\s+/g, '_'));
 }
@@ -113,5 +113,3 @@ export function labelSingleStem(files: ResultFile[], stemName: string): ResultFi
   const [only] = files;
   return files.length === 1 && only ? [{ ...only, label: stemName }] : files;
 }
-
-export { ADVANCED_STEM_NAMES, type AdvancedStemName } from './stem-names.js';

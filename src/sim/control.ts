@@ -1,7 +1,7 @@
 // The handle tests, benchmarks and the demo host hold: script the next task, change defaults, and read
 // what happened (tasks, callbacks, uploads, rate-limit statistics). Everything returned is a snapshot.
 import type { CallbackLogEntry } from './callbacks.js';
-import { SimCore } from './core.js';
+import { SimCore } from './task-engine.js';
 import type { SimulatorOptions, SimulatorSettings, TaskKind } from './options.js';
 import { midiRecord, wavRecord } from './follow-ups.js';
 import { generationRecord, separationRecord } from './record-info.js';
@@ -66,7 +66,7 @@ export function coreOf(control: SimulatorControl): SimCore {
   return core;
 }
 
-export function taskView(task: SimTask): SimTaskView {
+function taskView(task: SimTask): SimTaskView {
   const view: SimTaskView = {
     taskId: task.id,
     kind: task.kind,

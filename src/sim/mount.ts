@@ -9,7 +9,7 @@ import type { SimulatorOptions } from './options.js';
 import { simulatorPlugin } from './plugin.js';
 import { AllowList, checkUrlSyntax } from '../delivery/address-guard.js';
 
-export const SIM_PREFIX = '/kie-sim';
+const SIM_PREFIX = '/kie-sim';
 
 export interface MountedSimulator {
   control: SimulatorControl;
@@ -53,7 +53,7 @@ export async function mountSimulator(app: FastifyInstance, config: Config, opts:
 }
 
 /** Whether `raw` is `<base>/callbacks/kie/…` (same origin, no credentials, under base's path). */
-export function isCallbackRoute(raw: string, base: string): boolean {
+function isCallbackRoute(raw: string, base: string): boolean {
   if (!URL.canParse(raw) || !URL.canParse(base)) return false;
   const url = new URL(raw);
   const b = new URL(base);

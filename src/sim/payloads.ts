@@ -17,7 +17,7 @@ const generationMessages = {
   complete: 'All generated successfully.',
 } as const;
 
-export function trackPayload(track: SimTrack): Record<string, unknown> {
+function trackPayload(track: SimTrack): Record<string, unknown> {
   return {
     id: track.id,
     audio_url: track.file.url,

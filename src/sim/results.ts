@@ -54,7 +54,7 @@ export function stemFiles(input: ResultInput): SimFile[] {
 }
 
 /** `2025-01-01 12:00:00` (UTC), the way Kie's track objects show `createTime`. */
-export function kieDateTime(ms: number): string {
+function kieDateTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 

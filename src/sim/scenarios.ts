@@ -90,7 +90,7 @@ function failing(code: number, family: Family): ScenarioStep[] {
   return [failed];
 }
 
-export function namedScenario(name: ScenarioName, family: Family): Scenario {
+function namedScenario(name: ScenarioName, family: Family): Scenario {
   const fail = /^fail-(\d+)$/.exec(name);
   if (fail) return { name, steps: failing(Number(fail[1]), family) };
   switch (name) {

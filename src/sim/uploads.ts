@@ -36,7 +36,7 @@ export function cleanUploadPath(path: string): string | null {
   return parts.join('/');
 }
 
-export function mimeTypeFor(fileName: string, declared?: string): string {
+function mimeTypeFor(fileName: string, declared?: string): string {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
   return (ext && mimeByExt[ext]) || (declared && declared !== 'application/octet-stream' ? declared : 'application/octet-stream');
 }

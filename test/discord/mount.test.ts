@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountDiscord } from '../../src/chat/discord/mount.js';
 import { loadConfig } from '../../src/config.js';
-import { systemClock, type JobsApi, type JobStore } from '../../src/core/ports.js';
+import { systemClock, type JobsApi } from '../../src/core/ports.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { FakeDiscord } from '../fakes/discord-rest.js';
 import { testKeys } from '../fakes/discord-interactions.js';
@@ -24,7 +24,7 @@ async function mount(env: Record<string, string>) {
   const loaded = loadConfig({ DISCORD_API_URL: fake.apiUrl, ...env });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = Fastify();
-  const adapter = await mountDiscord({ app, config: loaded.config, service: unused as JobsApi, store: unused as JobStore, logger: createLogger('silent'), clock: systemClock, env });
+  const adapter = await mountDiscord({ app, config: loaded.config, service: unused as JobsApi, logger: createLogger('silent'), clock: systemClock, env });
   await app.ready();
   return { app, adapter };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapKieCode } from '../../src/kie/errors.js';
-import { ADVANCED_STEM_NAMES, labelSingleStem, stemFilesFromOriginData, stemFilesFromRecord } from '../../src/kie/stems.js';
+import { ADVANCED_STEM_NAMES } from '../../src/core/kie-vocabulary.js';
+import { labelSingleStem, stemFilesFromOriginData, stemFilesFromRecord } from '../../src/kie/stems.js';
 
 describe('mapKieCode — GIVEN Kie’s numeric codes', () => {
   it.each([

@@ -1,11 +1,15 @@
 // Shared test helpers for the Kie module: fixtures, a manual clock, and a KieClient wired to MockAgent.
 import { readFileSync } from 'node:fs';
 import { MockAgent } from 'undici';
+import { defaults } from '../../src/config.js';
 import { KieClient, type KieClientOptions } from '../../src/kie/client.js';
 
 export const API = 'https://api.kie.ai';
 export const UPLOAD = 'https://kieai.redpandaai.co';
 export const KEY = 'kie-test-key-0123456789abcdef';
+
+/** The client's required tuning, as the composition root passes it (src/background.ts). */
+export const kieTuning = { submitPerWindow: defaults.kieSubmitPerWindow, submitWindowMs: defaults.kieSubmitWindowMs, timeoutMs: defaults.kieRequestTimeoutMs };
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../fixtures/kie/${name}`, import.meta.url), 'utf8'));
@@ -33,6 +37,7 @@ export function mockedClient(options: Partial<KieClientOptions> = {}) {
     apiUrl: API,
     uploadUrl: UPLOAD,
     apiKey: KEY,
+    ...kieTuning,
     dispatcher: agent,
     clock: time.clock,
     sleep: time.sleep,

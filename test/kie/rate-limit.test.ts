@@ -2,7 +2,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { KieClient } from '../../src/kie/client.js';
 import { SlidingWindow } from '../../src/kie/window.js';
-import { API, KEY, envelope, manualTime, mockedClient } from './helpers.js';
+import { API, KEY, envelope, kieTuning, manualTime, mockedClient } from './helpers.js';
 
 /** Largest number of starts inside any sliding window [t, t + windowMs) — times in whole ms, as Date.now gives. */
 function maxInAnyWindow(times: number[], windowMs: number): number {
@@ -72,7 +72,7 @@ describe('KieClient submissions — GIVEN a limit of 4 per 300 ms', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     agent.get(API).intercept({ path: '/api/v1/vocal-removal/generate', method: 'POST' }).reply(200, envelope({ taskId: 'x' })).persist();
-    const client = new KieClient({ apiUrl: API, uploadUrl: API, apiKey: KEY, dispatcher: agent, submitPerWindow: 4, submitWindowMs: 300 });
+    const client = new KieClient({ apiUrl: API, uploadUrl: API, apiKey: KEY, dispatcher: agent, ...kieTuning, submitPerWindow: 4, submitWindowMs: 300 });
     const began = Date.now();
     const results = await Promise.all(Array.from({ length: 10 }, () => client.submitSeparation(body)));
     const took = Date.now() - began;

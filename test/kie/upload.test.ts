@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KieClient } from '../../src/kie/client.js';
 import { createKiePort } from '../../src/kie/port.js';
-import { KEY, mockedClient } from './helpers.js';
+import { KEY, kieTuning, mockedClient } from './helpers.js';
 
 let dir: string;
 let songPath: string;
@@ -62,7 +62,7 @@ async function uploadHost() {
 describe('KiePort.uploadFile — GIVEN a real temp file on disk', () => {
   it('WHEN uploaded THEN the multipart reaching Kie carries the file’s bytes, uploadPath and a unique fileName with the extension', async () => {
     const host = await uploadHost();
-    const client = new KieClient({ apiUrl: host.base, uploadUrl: host.base, apiKey: KEY });
+    const client = new KieClient({ apiUrl: host.base, uploadUrl: host.base, apiKey: KEY, ...kieTuning });
     const port = createKiePort(client, { uploadPath: 'stembot', randomId: () => 'f00dcafe' });
     try {
       const r = await port.uploadFile({ path: songPath, name: 'My Song (final).mp3', mimeType: 'audio/mpeg' });
@@ -83,7 +83,7 @@ describe('KiePort.uploadFile — GIVEN a real temp file on disk', () => {
 
   it('WHEN two uploads have the same name THEN Kie is given two different file names', async () => {
     const host = await uploadHost();
-    const client = new KieClient({ apiUrl: host.base, uploadUrl: host.base, apiKey: KEY });
+    const client = new KieClient({ apiUrl: host.base, uploadUrl: host.base, apiKey: KEY, ...kieTuning });
     const port = createKiePort(client, { uploadPath: 'stembot' });
     try {
       await port.uploadFile({ path: songPath, name: 'take.wav' });
@@ -124,7 +124,7 @@ describe('KieClient.uploadFileStream over a real socket — GIVEN a fake upload 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new KieClient({ apiUrl: base, uploadUrl: base, apiKey: KEY });
+    const client = new KieClient({ apiUrl: base, uploadUrl: base, apiKey: KEY, ...kieTuning });
     try {
       const r = await client.uploadFileStream({ path: songPath, name: 'x-song.mp3', mimeType: 'audio/mpeg', uploadPath: 'stembot' });
       expect(r).toMatchObject({ ok: true, value: { downloadUrl: expect.stringContaining('x-song.mp3') } });

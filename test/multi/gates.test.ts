@@ -8,6 +8,7 @@ import { PostgresWindow } from '../../src/cluster/postgres-window.js';
 import { RedisWindow } from '../../src/cluster/redis-window.js';
 import { SharedWindowGate, type WindowBackend } from '../../src/cluster/shared-gate.js';
 import { KieClient } from '../../src/kie/client.js';
+import { kieTuning } from '../kie/helpers.js';
 import { failMissing, pgUrl, redisUrl } from './env.js';
 import { maxInAnyWindow } from './windows.js';
 
@@ -85,7 +86,7 @@ function gateSuite(label: string, url: string | undefined, open: (url: string, n
       for (let i = 0; i < LIMIT; i++) await full.acquire();
       const agent = new MockAgent();
       agent.disableNetConnect();
-      const client = new KieClient({ apiUrl: 'https://api.kie.ai', uploadUrl: 'https://api.kie.ai', apiKey: 'k', dispatcher: agent, submitGate: gate(name) });
+      const client = new KieClient({ apiUrl: 'https://api.kie.ai', uploadUrl: 'https://api.kie.ai', apiKey: 'k', ...kieTuning, dispatcher: agent, submitGate: gate(name) });
       const waiting = client.submitSeparation({ audioUrl: 'https://x.test/s.mp3', type: 'separate_vocal', callBackUrl: 'https://b.test/c' });
       await new Promise((r) => setTimeout(r, 50));
       const began = Date.now();

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createRest } from '../../src/chat/discord/rest.js';
 import { registerCommands } from '../../src/chat/discord/register.js';
 import { loadConfig } from '../../src/config.js';
-import { commandBodies } from '../../src/chat/discord/commands.js';
+import { commandBodies } from '../../src/chat/discord/command-definitions.js';
 import { checkPublicUrlScheme } from '../../src/ops/doctor/check-public-url.js';
 import { doctorCli } from '../../src/ops/doctor/cli.js';
 import { createLogger } from '../../src/ops/logger.js';

@@ -2,7 +2,8 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountPlayground } from '../../src/chat/playground/mount.js';
 import { defaults, loadConfig } from '../../src/config.js';
-import type { JobsApi } from '../../src/core/ports.js';
+import { systemClock, type JobsApi } from '../../src/core/ports.js';
+import { createLogger } from '../../src/ops/logger.js';
 import { jobFrom, tempDir } from './fixtures.js';
 
 const noJobs: JobsApi = {
@@ -24,7 +25,7 @@ describe('mountPlayground', () => {
     const loaded = loadConfig({ DATA_DIR: dir.path, PLAYGROUND_PASSWORD: 'pw' });
     if (!loaded.ok) throw new Error(loaded.message);
     const app = Fastify();
-    const chat = await mountPlayground(app, { config: loaded.config, service: noJobs });
+    const { chat } = await mountPlayground({ app, config: loaded.config, service: noJobs, logger: createLogger('silent'), clock: systemClock, env: {} });
     try {
       expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
       const session = await app.inject({ method: 'GET', url: '/playground/api/session' });

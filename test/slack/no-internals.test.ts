@@ -2,7 +2,7 @@
 // without the network error (addresses, ECONNREFUSED), which goes to the log. A real WebClient against a port
 // nobody listens on, so the error is the one a real outage produces.
 import { describe, expect, it } from 'vitest';
-import { openModal } from '../../src/chat/slack/commands.js';
+import { openModal } from '../../src/chat/slack/command-handlers.js';
 import type { SlackDeps } from '../../src/chat/slack/deps.js';
 import { createWebClient } from '../../src/chat/slack/web-client.js';
 import { createLogger } from '../../src/ops/logger.js';

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import type { ReceiverEvent } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { FastifyReceiver, slackEventsRoute } from '../../src/chat/slack/receiver.js';
-import { RecentIds } from '../../src/chat/slack/replay.js';
+import { ReplayCache } from '../../src/chat/replay-cache.js';
 import { parseSlackSettings } from '../../src/chat/slack/settings.js';
 import { verifySlackSignature } from '../../src/chat/slack/signature.js';
 import { sign } from '../fakes/slack-requests.js';
@@ -25,7 +25,7 @@ async function appWith(listener: (e: ReceiverEvent) => Promise<void>, ackTimeout
   const app = Fastify();
   // A JSON parser on the parent must not interfere: the route has its own raw-body parsers.
   app.post('/other', async (req) => req.body);
-  await app.register(slackEventsRoute({ receiver: new StubReceiver(listener), signingSecret: secret, clock: { now: () => Date.now() }, toleranceSec: 300, ackTimeoutMs, replay: new RecentIds(60_000) }));
+  await app.register(slackEventsRoute({ receiver: new StubReceiver(listener), signingSecret: secret, clock: { now: () => Date.now() }, toleranceSec: 300, ackTimeoutMs, replay: new ReplayCache(60_000) }));
   return app;
 }
 

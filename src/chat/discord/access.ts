@@ -2,7 +2,7 @@
 // the optional role and channel allow-lists (DISCORD_ALLOWED_ROLE_IDS / _CHANNEL_IDS) and the button rule
 // ("only the requester or someone with Manage Messages") are Discord's and live here.
 import { PermissionFlagsBits } from 'discord.js';
-import type { DiscordEnv } from './env.js';
+import type { DiscordEnv } from './settings.js';
 import type { IntakeBase } from './intake.js';
 
 const has = (permissions: bigint | null, flag: bigint) => permissions !== null && (permissions & flag) === flag;

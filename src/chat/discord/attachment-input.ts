@@ -8,7 +8,7 @@ import type { AudioInput } from '../../core/types.js';
 import type { IntakeAttachment } from './intake.js';
 
 /** When a signed CDN URL stops working (ms), or null when it carries no expiry. */
-export function cdnExpiry(url: string): number | null {
+function cdnExpiry(url: string): number | null {
   if (!URL.canParse(url)) return null;
   const ex = new URL(url).searchParams.get('ex');
   return ex && /^[0-9a-f]{1,12}$/i.test(ex) ? parseInt(ex, 16) * 1000 : null;

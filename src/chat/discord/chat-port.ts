@@ -7,7 +7,7 @@
 import { Routes, RESTJSONErrorCodes, type APIMessage, type APIThreadChannel, type REST } from 'discord.js';
 import { fail, ok, type Job } from '../../core/types.js';
 import type { ChatLimits, ChatPort, ChatResult, OutgoingMessage, StatusView } from '../../core/ports.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 import { escapePlain } from './escape.js';
 import { nonceFor, renderMessage, statusComponents, statusEmbed } from './render.js';
 import { postWithFiles, type FilePostOptions } from './file-post.js';

@@ -2,7 +2,7 @@
 // the action, the job, and for "Separate stems" the Kie track. The job row (durable) holds the rest.
 // https://discord.com/developers/docs/interactions/message-components#custom-id
 import type { Action } from '../../core/ports.js';
-import { discordDefaults } from './defaults.js';
+import { discordDefaults } from './settings.js';
 
 const prefix = 'sb1';
 const safe = /^[A-Za-z0-9_-]+$/;

@@ -5,7 +5,7 @@
 import { request } from 'undici';
 import type { ChatResult, LocalFile } from '../../core/ports.js';
 import { fail, ok } from '../../core/types.js';
-import { multipartBody } from '../../delivery/multipart.js';
+import { multipartBody } from '../../http-client/multipart.js';
 import { chatErrorFromStatus } from './rest.js';
 
 export interface FilePostOptions {

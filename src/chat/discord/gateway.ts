@@ -13,7 +13,7 @@ import { fromDiscordJs } from './intake-discordjs.js';
 export type IntakeSink = (intake: Intake, initial: InitialResponder) => void;
 
 /** The initial answer on the gateway: the callback route (no bot token: the interaction token authorises it). */
-export function callbackResponder(rest: REST, interaction: { id: string; token: string }): InitialResponder {
+function callbackResponder(rest: REST, interaction: { id: string; token: string }): InitialResponder {
   return async (body) => {
     await rest.post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false });
   };

@@ -6,11 +6,11 @@
 import { InteractionResponseType, InteractionType, MessageFlags, type APIInteractionResponse } from 'discord.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Clock } from '../../core/ports.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 import type { InteractionHandler } from './handler.js';
 import { fromApi, type Intake } from './intake.js';
-import { SeenIds } from './seen.js';
-import { publicKeyFromHex, verifyInteraction } from './verify.js';
+import { ReplayCache } from '../replay-cache.js';
+import { publicKeyFromHex, verifyInteraction } from './signature.js';
 
 export interface InteractionsRouteOptions {
   publicKey: string;
@@ -33,7 +33,7 @@ function fallback(intake: Intake): APIInteractionResponse {
 // An ordinary (encapsulated) plugin: the raw-body parser below applies to this route only.
 export const interactionsRoute: FastifyPluginAsync<InteractionsRouteOptions> = async (app, o) => {
   const key = publicKeyFromHex(o.publicKey);
-  const seen = new SeenIds(d.seenInteractionTtlMs, d.seenInteractionMax);
+  const seen = new ReplayCache(d.seenInteractionTtlMs, d.seenInteractionMax);
   app.removeAllContentTypeParsers();
   // The signature covers the exact bytes, so the body is kept raw and parsed only after verification.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes ?? d.interactionBodyLimitBytes }, (_req, body, done) => done(null, body));
@@ -61,7 +61,7 @@ export const interactionsRoute: FastifyPluginAsync<InteractionsRouteOptions> = a
     if ((body as { type?: unknown } | null)?.type === InteractionType.Ping) return reply.send({ type: InteractionResponseType.Pong });
     const intake = fromApi(body);
     if (!intake) return reply.code(400).send({ error: 'malformed', message: 'Not an interaction stembot understands.' });
-    if (!seen.first(intake.id, now)) return reply.code(401).send({ error: 'replayed', message: 'This interaction was already received.' });
+    if (seen.seenBefore(intake.id, now)) return reply.code(401).send({ error: 'replayed', message: 'This interaction was already received.' });
 
     const sent = new Promise<void>((resolve) => {
       reply.raw.once('finish', resolve);

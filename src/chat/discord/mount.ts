@@ -1,16 +1,14 @@
 // The Discord adapter's entry point: parse its own variables, build the REST client, the ChatPort and the
 // one interaction handler, mount the HTTP intake when DISCORD_PUBLIC_KEY is set (otherwise connect the
 // gateway at start), and register the slash commands at start with one bulk overwrite.
-import type { ChatAdapter, MountAdapter } from '../adapter.js';
+import type { ChatAdapter, Leader, MountAdapter } from '../adapter.js';
 import { DiscordChat } from './chat-port.js';
-import { discordDefaults } from './defaults.js';
-import { parseDiscordEnv } from './env.js';
+import { discordDefaults, parseDiscordEnv } from './settings.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { InteractionHandler } from './handler.js';
 import { interactionsRoute } from './interactions-http.js';
 import { registerCommands } from './register.js';
 import { createRest } from './rest.js';
-import { LeaderLock } from '../../cluster/leader.js';
 
 export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   const { token, applicationId, publicKey, guildId, apiUrl } = ctx.config.discord;
@@ -39,18 +37,15 @@ export const mountDiscord: MountAdapter = async (ctx): Promise<ChatAdapter> => {
   });
 
   let gateway: Gateway | undefined;
-  // Several instances on Postgres: only the holder of an advisory lock connects the gateway (two gateways
-  // would answer every command twice); another takes over when the holder's session ends.
-  let leader: LeaderLock | undefined;
+  // Several instances: only the holder of the lock the composition root hands over connects the gateway (two
+  // gateways would answer every command twice); another takes over when the holder's session ends.
+  let leader: Leader | undefined;
   if (publicKey) {
     await ctx.app.register(interactionsRoute, { publicKey, handler, clock: ctx.clock });
   } else {
-    const led = /^postgres(ql)?:\/\//.test(ctx.config.databaseUrl);
+    leader = ctx.leaderLock?.(`stembot:discord-gateway:${applicationId}`);
     // Led: a login that cannot complete gives the lock up for another instance to try. Alone: keep trying.
-    gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger, ...(led ? { loginGiveUpMs: ctx.config.tuning.gatewayLoginGiveUpMs } : {}) });
-    if (led) {
-      leader = new LeaderLock({ connectionString: ctx.config.databaseUrl, key: `stembot:discord-gateway:${applicationId}`, retryMs: ctx.config.tuning.leaderRetryMs, log: ctx.logger });
-    }
+    gateway = createGateway({ token, apiUrl, rest, handler, logger: ctx.logger, ...(leader ? { loginGiveUpMs: ctx.config.tuning.gatewayLoginGiveUpMs } : {}) });
   }
   ctx.logger.info(
     { intake: publicKey ? 'http' : 'gateway', commands: guildId ? 'guild' : 'global', allowedRoles: env.env.allowedRoleIds.length, allowedChannels: env.env.allowedChannelIds.length },

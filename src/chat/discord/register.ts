@@ -2,7 +2,7 @@
 // when DISCORD_GUILD_ID is set (instant) or globally (may take a while to show everywhere).
 // https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands
 import { Routes, type REST } from 'discord.js';
-import { commandBodies } from './commands.js';
+import { commandBodies } from './command-definitions.js';
 
 export interface Registered {
   scope: 'guild' | 'global';

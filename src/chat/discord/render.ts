@@ -8,7 +8,7 @@ import type { Action, OutgoingMessage, StatusView } from '../../core/ports.js';
 import type { Job } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
 import { stemSelectRows } from './stem-select.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 import { escapeMarkdown, escapePlain, toDiscordMarkdown } from './escape.js';
 
 const marks = { done: '✅', current: '⏳', todo: '▫️', failed: '❌' } as const;

@@ -5,7 +5,7 @@ import { describeFailure, kindLabels } from '../../core/messages.js';
 import { statusView } from '../../core/status-view.js';
 import type { Job, JobState } from '../../core/types.js';
 import { encodeAction } from './custom-id.js';
-import { discordDefaults as d, discordWebUrl } from './defaults.js';
+import { discordDefaults as d, discordWebUrl } from './settings.js';
 import { escapeMarkdown, linkTarget } from './escape.js';
 import { clip } from './render.js';
 
@@ -28,7 +28,7 @@ function links(job: Job): string[] {
   return out;
 }
 
-export function jobLine(job: Job): string {
+function jobLine(job: Job): string {
   return [`\`${job.id}\``, kindLabels[job.kind], `**${escapeMarkdown(clip(job.inputName, 60))}**`, stateWords[job.state], `<t:${unix(job.createdAt)}:R>`, ...links(job)].join(' · ');
 }
 

@@ -5,7 +5,7 @@
 // https://discord.com/developers/docs/topics/rate-limits
 import { DiscordAPIError, HTTPError, RateLimitError, REST, RESTJSONErrorCodes } from 'discord.js';
 import type { ChatErrorCode } from '../../core/ports.js';
-import { discordDefaults } from './defaults.js';
+import { discordDefaults } from './settings.js';
 
 export interface RestOptions {
   apiUrl: string;

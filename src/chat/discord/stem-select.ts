@@ -2,7 +2,7 @@
 // (docs/kie-midi-wav.md). Its custom_id names the job; the chosen value is the stem's key, so it keeps working
 // after a restart. https://discord.com/developers/docs/interactions/message-components#string-select
 import type { Action } from '../../core/ports.js';
-import { discordDefaults as d } from './defaults.js';
+import { discordDefaults as d } from './settings.js';
 
 const safe = /^[A-Za-z0-9_-]+$/;
 /** Discord: at most 25 options, labels and values of at most 100 characters. */

@@ -15,7 +15,7 @@ export interface ToCommandOptions {
 
 export type ToCommandResult = { ok: true; command: Command } | { ok: false; message: string };
 
-export const jobCommands = ['separate', 'add-vocals', 'add-instrumental'] as const;
+const jobCommands = ['separate', 'add-vocals', 'add-instrumental'] as const;
 export type JobCommand = (typeof jobCommands)[number];
 export const isJobCommand = (name: string): name is JobCommand => (jobCommands as readonly string[]).includes(name);
 

@@ -1,6 +1,7 @@
 // The playground composer's fields (the Discord option names of DESIGN §2) → the neutral Command.
 // Form fields arrive as strings, JSON may carry numbers; blank means "not given" either way.
 import { z } from 'zod';
+import { kieLimits } from '../../core/kie-vocabulary.js';
 import type { AudioInput, Command, JobParams, Origin } from '../../core/types.js';
 import { optionSentence } from './form-errors.js';
 import { nameFromUrl } from '../../core/input-name.js';
@@ -10,7 +11,7 @@ const text = (max: number) => z.preprocess(blank, z.string().max(max).optional()
 const weight = z.preprocess(blank, z.coerce.number().min(0).max(1).optional());
 
 /** Lengths are Kie's (docs/kie-api.md): style and tags ≤ 1000, negative tags ≤ 200, title safe at 80. */
-export const commandFields = z
+const commandFields = z
   .object({
     command: z.enum(['separate', 'add-vocals', 'add-instrumental']),
     url: text(2048),
@@ -18,11 +19,11 @@ export const commandFields = z
     audio_id: text(200),
     mode: z.preprocess(blank, z.enum(['vocals', 'stems', 'single']).optional()),
     stem: text(100),
-    prompt: text(5000),
-    style: text(1000),
-    title: text(80),
-    tags: text(1000),
-    negative_tags: text(200),
+    prompt: text(kieLimits.prompt),
+    style: text(kieLimits.style),
+    title: text(kieLimits.title),
+    tags: text(kieLimits.tags),
+    negative_tags: text(kieLimits.negativeTags),
     vocal_gender: z.preprocess(blank, z.enum(['m', 'f']).optional()),
     model: z.preprocess(blank, z.enum(['V4_5PLUS', 'V5', 'V5_5']).optional()),
     style_weight: weight,
@@ -31,7 +32,6 @@ export const commandFields = z
   })
   .strict();
 export type CommandFields = z.infer<typeof commandFields>;
-export const commandFieldNames = Object.keys(commandFields.shape) as (keyof CommandFields)[];
 
 export type UploadedAudio = Extract<AudioInput, { type: 'file' }>;
 export type FormResult = { ok: true; command: Command } | { ok: false; message: string };

@@ -1,42 +1,6 @@
-// Fixed choices the composer offers: instrument names for `stem`, and the simulator's scenario names.
+// Fixed choices the composer offers: the simulator's scenario names. Instrument names for `stem` are Kie's own
+// list (src/core/kie-vocabulary.ts), the same one Discord's autocomplete and Slack's modal offer.
 import { scenarioNames } from '../../sim/scenarios.js';
-
-/**
- * Suggestions for `stem` (split_stem_advanced's `stemName`). Kie's enum has about a hundred names in this
- * style ("Lead Vocal", "Drum Kit", "Piano"; shared/reference/kie-api.md); these are common ones. The field
- * stays free text: Kie, not the playground, decides what is valid.
- * TODO(core): when the Discord autocomplete list lands in core/, import it from there instead.
- */
-export const stemSuggestions = [
-  'Lead Vocal',
-  'Backing Vocals',
-  'Choir',
-  'Drum Kit',
-  'Kick',
-  'Snare',
-  'Hi-Hat',
-  'Cymbals',
-  'Percussion',
-  'Bass',
-  'Electric Bass',
-  'Acoustic Guitar',
-  'Electric Guitar',
-  'Piano',
-  'Electric Piano',
-  'Organ',
-  'Keyboard',
-  'Synth',
-  'Synth Pad',
-  'Strings',
-  'Violin',
-  'Cello',
-  'Brass',
-  'Trumpet',
-  'Saxophone',
-  'Woodwinds',
-  'Flute',
-  'FX',
-] as const;
 
 /** The simulator's scenarios, shown as one-click demo tricks: its own list, so none is missing or unknown. */
 export const simScenarios = scenarioNames;

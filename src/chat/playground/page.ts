@@ -1,6 +1,7 @@
 // The playground page: plain HTML with its style and script served beside it (no build step, no CDN). The
 // script fills the message list from /playground/api and keeps it live over server-sent events.
-import { simScenarios, stemSuggestions } from './composer-choices.js';
+import { ADVANCED_STEM_NAMES } from '../../core/kie-vocabulary.js';
+import { simScenarios } from './composer-choices.js';
 export { pageScript } from './page-script.js';
 export { pageStyle } from './page-style.js';
 
@@ -141,7 +142,7 @@ export const pageHtml = `<!doctype html>
   </form>
 </div>
 
-<datalist id="stem-names">${stemSuggestions.map((s) => `<option value="${escapeHtml(s)}"></option>`).join('')}</datalist>
+<datalist id="stem-names">${ADVANCED_STEM_NAMES.map((s) => `<option value="${escapeHtml(s)}"></option>`).join('')}</datalist>
 </body>
 </html>
 `;

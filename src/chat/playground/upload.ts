@@ -12,7 +12,7 @@ import type { UploadedAudio } from './command-form.js';
 import { safeFileName } from './safe-name.js';
 
 /** Room for the text fields and multipart framing around the file itself. */
-export const formOverheadBytes = 256 * 1024;
+const formOverheadBytes = 256 * 1024;
 const maxFieldBytes = 64 * 1024;
 
 export type FormRead =

@@ -22,7 +22,7 @@ export interface IntakeDeps {
  * credits and gets an explanation instead of silence. Without the read scopes (channels:read…) Slack answers
  * `missing_scope`: then nobody knows, the job goes ahead, and a refusal to post is explained later.
  */
-export async function checkChannel(deps: Pick<IntakeDeps, 'web' | 'log'>, channelId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+async function checkChannel(deps: Pick<IntakeDeps, 'web' | 'log'>, channelId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
     const res = await deps.web.conversations.info({ channel: channelId });
     const c = res.channel as { is_member?: boolean; is_im?: boolean; is_private?: boolean; is_archived?: boolean } | undefined;

@@ -2,8 +2,7 @@
 // shortcuts): the same fields as Discord's options, plus a `file_input` for the audio. Block ids are the option
 // names, so a mistake is shown next to its field. https://docs.slack.dev/surfaces/modals
 import type { App } from '@slack/bolt';
-import { ADVANCED_STEM_NAMES } from '../../kie/stem-names.js';
-import { kieLimits } from '../../core/validate.js';
+import { ADVANCED_STEM_NAMES, kieLimits } from '../../core/kie-vocabulary.js';
 import type { AudioInput, StartKind as JobKind, JobParams } from '../../core/types.js';
 import { mrkdwn, type Block } from './blocks.js';
 import { originOf, type SlackDeps } from './deps.js';
@@ -23,7 +22,7 @@ export interface ModalMeta {
   f?: SlackFile;
 }
 
-export const modalPrefix = 'stembot_modal:';
+const modalPrefix = 'stembot_modal:';
 const titles: Record<JobKind, string> = { separate: 'Separate stems', add_vocals: 'Add vocals', add_instrumental: 'Add instrumental' };
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
@@ -113,7 +112,7 @@ export type ModalResult =
   | { ok: false; notOurs: true };
 
 /** A submitted form → the core's input and params, or the per-field errors Slack shows in the modal. */
-export function readModal(view: SubmittedView, fileOrigins: readonly string[]): ModalResult {
+function readModal(view: SubmittedView, fileOrigins: readonly string[]): ModalResult {
   const kind = view.callback_id.slice(modalPrefix.length) as JobKind;
   if (!view.callback_id.startsWith(modalPrefix) || !(kind in optionNames)) return { ok: false, notOurs: true };
   let meta: ModalMeta;

@@ -5,14 +5,14 @@ import { App } from '@slack/bolt';
 import type { MountAdapter } from '../adapter.js';
 import { registerActions } from './actions.js';
 import { SlackChat } from './chat-port.js';
-import { registerCommands } from './commands.js';
+import { registerCommands } from './command-handlers.js';
 import { ResponseUrls, type SlackDeps } from './deps.js';
 import { slackFilesOrigin } from './files.js';
 import { slackLogger } from './log.js';
 import { registerModals } from './modals.js';
 import { FastifyReceiver, slackEventsRoute } from './receiver.js';
 import { postToResponseUrl } from './reply.js';
-import { RecentIds } from './replay.js';
+import { ReplayCache } from '../replay-cache.js';
 import { parseSlackSettings } from './settings.js';
 import { adminCheck, parseAdminIds } from './admins.js';
 import { registerShortcuts } from './shortcuts.js';
@@ -45,7 +45,7 @@ export const mountSlack: MountAdapter = async (ctx) => {
     ...(adminChannelId ? { adminChannelId } : {}),
     log,
     shareWeb: createWebClient(botToken, apiUrl, log, settings.apiTimeoutMs, 0),
-    uploads: ctx.store,
+    ...(ctx.uploads ? { uploads: ctx.uploads } : {}),
     clock: ctx.clock,
     // The intake checks membership before a job exists; this covers what it could not see (no read scope,
     // the bot removed meanwhile): the requester hears why, privately, while the command's response_url lives.
@@ -56,7 +56,7 @@ export const mountSlack: MountAdapter = async (ctx) => {
     },
   });
 
-  const replay = new RecentIds(settings.replayWindowMs);
+  const replay = new ReplayCache(settings.replayWindowMs);
   const receiver = appToken
     ? new SocketReceiver({ appToken, apiUrl, log, clock: ctx.clock, replay })
     : new FastifyReceiver();

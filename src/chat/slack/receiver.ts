@@ -5,7 +5,8 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Clock } from '../../core/ports.js';
-import { RecentIds, requestId } from './replay.js';
+import { ReplayCache } from '../replay-cache.js';
+import { requestId } from './request-id.js';
 import { verifySlackSignature } from './signature.js';
 
 export class FastifyReceiver implements Receiver {
@@ -29,7 +30,7 @@ export interface SlackEventsRouteOptions {
   clock: Clock;
   toleranceSec: number;
   ackTimeoutMs: number;
-  replay: RecentIds;
+  replay: ReplayCache;
   bodyLimitBytes?: number;
 }
 
@@ -94,7 +95,7 @@ export function slackEventsRoute(o: SlackEventsRouteOptions): FastifyPluginAsync
         return reply.code(200).send();
       }
       const id = requestId(body);
-      if (id && o.replay.seen(id, o.clock.now())) {
+      if (id && o.replay.seenBefore(id, o.clock.now())) {
         req.log.info('slack request seen before (same trigger id): dropped');
         return reply.code(200).send();
       }

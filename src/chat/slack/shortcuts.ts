@@ -3,7 +3,7 @@
 // https://docs.slack.dev/interactivity/implementing-shortcuts#messages
 import type { App, MessageShortcut } from '@slack/bolt';
 import type { StartKind as JobKind } from '../../core/types.js';
-import { openModal } from './commands.js';
+import { openModal } from './command-handlers.js';
 import type { SlackDeps } from './deps.js';
 import { onOrigin } from '../../delivery/credentials.js';
 import { fileUrl, foreignFileMessage, isAudioFile, type SlackFile } from './files.js';

@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type SignatureVerdict = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'mismatch' };
 
-export function slackSignature(signingSecret: string, timestampSec: number | string, rawBody: Buffer | string): string {
+function slackSignature(signingSecret: string, timestampSec: number | string, rawBody: Buffer | string): string {
   const hmac = createHmac('sha256', signingSecret);
   hmac.update(`v0:${timestampSec}:`);
   hmac.update(rawBody);

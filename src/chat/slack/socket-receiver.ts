@@ -7,7 +7,8 @@ import { SocketModeClient } from '@slack/socket-mode';
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../ops/logger.js';
 import { slackLogger } from './log.js';
-import { RecentIds, requestId } from './replay.js';
+import { ReplayCache } from '../replay-cache.js';
+import { requestId } from './request-id.js';
 
 interface SocketEvent {
   ack: (response?: Record<string, unknown>) => Promise<void>;
@@ -20,7 +21,7 @@ export class SocketReceiver implements Receiver {
   readonly client: SocketModeClient;
   private bolt: App | undefined;
 
-  constructor(o: { appToken: string; apiUrl: string; log: Logger; clock: Clock; replay: RecentIds }) {
+  constructor(o: { appToken: string; apiUrl: string; log: Logger; clock: Clock; replay: ReplayCache }) {
     this.client = new SocketModeClient({
       appToken: o.appToken,
       logger: slackLogger(o.log, 'slack-socket'),
@@ -28,7 +29,7 @@ export class SocketReceiver implements Receiver {
     });
     this.client.on('slack_event', async (event: SocketEvent) => {
       const id = requestId(event.body ?? {});
-      if (event.retry_num || (id && o.replay.seen(id, o.clock.now()))) {
+      if (event.retry_num || (id && o.replay.seenBefore(id, o.clock.now()))) {
         o.log.info({ retryNum: event.retry_num }, 'slack redelivery dropped');
         await event.ack().catch(() => undefined);
         return;

@@ -2,7 +2,7 @@
 // application DISCORD_APPLICATION_ID (GET /applications/@me), the commands are registered where stembot
 // registers them, and the Interactions Endpoint URL matches the mode. Facts: docs/deployment-checks.md.
 import type { Config } from '../../config.js';
-import { commandBodies } from '../../chat/discord/commands.js';
+import { commandBodies } from '../../chat/discord/command-definitions.js';
 import { doctorDefaults } from './defaults.js';
 import { failed, networkReason, ok, skip, warn, type CheckResult } from './types.js';
 

@@ -1,6 +1,6 @@
 // Kie without spending a credit: the balance (GET /api/v1/chat/credit, free) proves the key, and any HTTP
 // answer from the upload host proves DNS, TCP, TLS and the host are there (no file is uploaded).
-import type { Config } from '../../config.js';
+import { defaults, type Config } from '../../config.js';
 import { KieClient } from '../../kie/client.js';
 import { doctorDefaults } from './defaults.js';
 import { failed, networkReason, ok, warn, type CheckResult } from './types.js';
@@ -14,7 +14,7 @@ export async function checkKie(config: Config): Promise<CheckResult[]> {
 
 async function checkKeyAndBalance(config: Config, apiKey: string): Promise<CheckResult> {
   const name = 'Kie key and balance';
-  const client = new KieClient({ apiUrl: config.kie.apiUrl, uploadUrl: config.kie.uploadUrl, apiKey, timeoutMs: doctorDefaults.requestTimeoutMs, maxRetries429: 0 });
+  const client = new KieClient({ apiUrl: config.kie.apiUrl, uploadUrl: config.kie.uploadUrl, apiKey, timeoutMs: doctorDefaults.requestTimeoutMs, submitPerWindow: defaults.kieSubmitPerWindow, submitWindowMs: defaults.kieSubmitWindowMs, maxRetries429: 0 });
   try {
     const r = await client.getCredits();
     if (r.ok) {

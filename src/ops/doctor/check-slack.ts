@@ -6,7 +6,7 @@ import { doctorDefaults } from './defaults.js';
 import { failed, networkReason, ok, skip, warn, type CheckResult } from './types.js';
 
 /** As in slack-manifest.yml: without these stembot cannot work; without the recommended ones it works worse. */
-export const slackScopes = {
+const slackScopes = {
   required: ['commands', 'chat:write', 'files:read', 'files:write'],
   recommended: ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
 } as const;

@@ -1,7 +1,7 @@
 // `npm run doctor` / `docker run … stembot doctor` (both `node dist/main.js doctor`): the checklist for this
 // environment (the same variables and `.env` as the server), exit 1 when any check fails. Safe next to a running server (see
 // check-public-url.ts) and spends no Kie credit.
-import { parseDiscordEnv } from '../../chat/discord/env.js';
+import { parseDiscordEnv } from '../../chat/discord/settings.js';
 import { parseSlackSettings } from '../../chat/slack/settings.js';
 import { loadConfig } from '../../config.js';
 import { checklistLines, hasFailure, summaryLine } from './print.js';

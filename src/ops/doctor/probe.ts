@@ -15,7 +15,7 @@ export function probeKey(config: Pick<Config, 'kie' | 'databaseUrl'>): Buffer {
   return createHash('sha256').update('stembot public-url probe\0').update(config.kie.apiKey ?? '').update('\0').update(config.databaseUrl).digest();
 }
 
-export function probeAnswer(key: Buffer, nonce: string): string {
+function probeAnswer(key: Buffer, nonce: string): string {
   return createHmac('sha256', key).update(nonce).digest('hex');
 }
 

@@ -2,7 +2,7 @@
 // Content-Length and byte ranges (so players can seek), cover PNGs, and uploaded files.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { coverPng } from '../cover.js';
-import type { SimCore } from '../core.js';
+import type { SimCore } from '../task-engine.js';
 import { fail } from '../envelope.js';
 import { isRevealed } from '../tasks.js';
 import { wavStream } from '../wav.js';

@@ -2,7 +2,7 @@
 // their record-info reads. Same refusals and order as the other submit routes (bearer, body, rate limit, credits);
 // the parent task must exist and be finished, as Kie requires.
 import type { FastifyInstance } from 'fastify';
-import type { SimCore } from '../core.js';
+import type { SimCore } from '../task-engine.js';
 import { fail, ok, requireBearer } from '../envelope.js';
 import { midiRecord, parseFollowUp, wavRecord } from '../follow-ups.js';
 import { requestBase } from './submit.js';

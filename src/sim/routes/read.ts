@@ -1,7 +1,7 @@
 // The read side: both record-info endpoints (the authoritative truth, also when a callback was lost)
 // and the account's credit balance.
 import type { FastifyInstance } from 'fastify';
-import type { SimCore } from '../core.js';
+import type { SimCore } from '../task-engine.js';
 import { fail, ok, requireBearer } from '../envelope.js';
 import { generationRecord, separationRecord } from '../record-info.js';
 import type { Family } from '../scenarios.js';

@@ -6,7 +6,7 @@
 // simulator never reaches the internet.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { request } from 'undici';
-import type { SimCore } from '../core.js';
+import type { SimCore } from '../task-engine.js';
 import { requireBearer, uploadFail, uploadOk } from '../envelope.js';
 import { cleanUploadPath, type UploadRecord } from '../uploads.js';
 import { seedFrom, wavBytesFor } from '../wav.js';

@@ -1,7 +1,7 @@
 // The pg.Pool behind PostgresJobStore, and the one way its methods open a transaction.
 import pg from 'pg';
 
-export const pgDefaults = {
+const pgDefaults = {
   max: 10,
   schema: 'public',
   // Fail a checkout instead of hanging forever when the server is gone (readyz must answer).

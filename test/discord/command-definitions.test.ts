@@ -1,7 +1,7 @@
 // The slash commands of DESIGN §2 and their registration (one bulk overwrite, guild or global), checked by
 // the fake Discord against the documented rules (names, descriptions, option order, choices).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandBodies } from '../../src/chat/discord/commands.js';
+import { commandBodies } from '../../src/chat/discord/command-definitions.js';
 import { registerCommands } from '../../src/chat/discord/register.js';
 import { createRest } from '../../src/chat/discord/rest.js';
 import { FakeDiscord } from '../fakes/discord-rest.js';

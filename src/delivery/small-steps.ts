@@ -10,7 +10,7 @@ import type { FailureCode, Job, JobEvent, Result } from '../core/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { DownloadCredentials } from './credentials.js';
 import type { Downloader } from './downloader.js';
-import type { StepResult } from './step.js';
+import type { StepResult } from './step-result.js';
 
 export interface StepDeps {
   store: JobStore;

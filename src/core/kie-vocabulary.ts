@@ -1,3 +1,10 @@
+// Kie's vocabulary, in one place for every part of stembot: the instrument names split_stem_advanced accepts
+// and the lengths Kie allows for each text field. Adapters and the playground offer and check these; src/kie/
+// sends them.
+
+// Kie's documented limits (docs/kie-api.md): style/tags ≤ 1000, negativeTags ≤ 200; prompt 5000 and title 80 (safe caps).
+export const kieLimits = { title: 80, style: 1000, tags: 1000, negativeTags: 200, prompt: 5000, stem: 60 } as const;
+
 // split_stem_advanced's `stemName` enum (98 names), in Kie's own order so autocomplete shows the common
 // parts first. Kie's pages describe it only as "~100 names such as Lead Vocal, Drum Kit, Piano"; this list
 // is the enum published on docs.sunoapi.org/suno-api/separate-vocals-from-music (Kie's sibling service,
@@ -20,5 +27,3 @@ export const ADVANCED_STEM_NAMES = [
   'Cowbell', 'Viola', 'Sitar', 'Steel Drums', 'Piccolo', 'Theremin', 'Bagpipes', 'Hi-Hat', 'Music Box',
   'Melodica', 'Tabla', 'Koto', 'Djembe', 'Taiko', 'Didgeridoo',
 ] as const;
-
-export type AdvancedStemName = (typeof ADVANCED_STEM_NAMES)[number];

@@ -1,6 +1,6 @@
 // Discord's request signature: Ed25519 over X-Signature-Timestamp + raw body, with the app's public key.
 import { describe, expect, it } from 'vitest';
-import { publicKeyFromHex, verifyInteraction } from '../../src/chat/discord/verify.js';
+import { publicKeyFromHex, verifyInteraction } from '../../src/chat/discord/signature.js';
 import { signBody, testKeys } from '../fakes/discord-interactions.js';
 
 const keys = testKeys();

@@ -7,7 +7,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type SlashCommandOptionsOnlyBuilder,
 } from 'discord.js';
-import { kieLimits } from '../../core/validate.js';
+import { kieLimits } from '../../core/kie-vocabulary.js';
 
 /** Longest `url` accepted (a signed CDN link is a few hundred characters). */
 const maxUrlChars = 2048;
@@ -43,7 +43,7 @@ function addGenerationOptions(b: SlashCommandOptionsOnlyBuilder): SlashCommandOp
     .addNumberOption((o) => o.setName('audio_weight').setDescription('How closely to follow your audio (0–1)').setMinValue(0).setMaxValue(1));
 }
 
-export function separateCommand(): SlashCommandOptionsOnlyBuilder {
+function separateCommand(): SlashCommandOptionsOnlyBuilder {
   const b = addInput(guildOnly('separate', 'Split a song into stems: vocals + instrumental, up to 12 stems, or one instrument'))
     .addStringOption((o) => o.setName('task_id').setDescription('Or the task id of a Kie-generated track (with audio_id)').setMaxLength(maxIdChars))
     .addStringOption((o) => o.setName('audio_id').setDescription('The audio id of that Kie track (with task_id)').setMaxLength(maxIdChars))
@@ -61,7 +61,7 @@ export function separateCommand(): SlashCommandOptionsOnlyBuilder {
   return b;
 }
 
-export function addVocalsCommand(): SlashCommandOptionsOnlyBuilder {
+function addVocalsCommand(): SlashCommandOptionsOnlyBuilder {
   // Required options come first (Discord's rule); the input is checked by stembot (exactly one of audio / url).
   const b = guildOnly('add-vocals', 'Sing over an instrumental: Kie writes and performs vocals for your track')
     .addStringOption((o) => o.setName('prompt').setDescription('What the vocals should be about (or the lyrics)').setRequired(true).setMaxLength(kieLimits.prompt))
@@ -74,24 +74,24 @@ export function addVocalsCommand(): SlashCommandOptionsOnlyBuilder {
   );
 }
 
-export function addInstrumentalCommand(): SlashCommandOptionsOnlyBuilder {
+function addInstrumentalCommand(): SlashCommandOptionsOnlyBuilder {
   const b = guildOnly('add-instrumental', 'Build an accompaniment around a vocal or melody track')
     .addStringOption((o) => o.setName('tags').setDescription('Style of the accompaniment, e.g. acoustic guitar, warm').setRequired(true).setMaxLength(kieLimits.tags))
     .addStringOption((o) => o.setName('title').setDescription('Title of the result').setRequired(true).setMaxLength(kieLimits.title));
   return addGenerationOptions(addInput(b));
 }
 
-export function jobsCommand(): SlashCommandBuilder {
+function jobsCommand(): SlashCommandBuilder {
   return guildOnly('jobs', 'Your recent stembot jobs, with their state and links');
 }
 
-export function jobCommand(): SlashCommandOptionsOnlyBuilder {
+function jobCommand(): SlashCommandOptionsOnlyBuilder {
   return guildOnly('job', 'One of your jobs, with a button to deliver its files again').addStringOption((o) =>
     o.setName('id').setDescription('The job id (start typing to pick one of yours)').setRequired(true).setMaxLength(40).setAutocomplete(true),
   );
 }
 
-export function creditsCommand(): SlashCommandBuilder {
+function creditsCommand(): SlashCommandBuilder {
   return guildOnly('credits', 'Kie credits: the balance (server managers) and what you and this server spent');
 }
 
