@@ -6,7 +6,7 @@ import type { Command, FailureCode } from './types.js';
 export type Invalid = { ok: false; code: FailureCode; detail?: string };
 const invalid = (code: FailureCode, detail?: string): Invalid => ({ ok: false, code, ...(detail ? { detail } : {}) });
 
-// Kie's documented limits (reference/kie-api.md): style/tags ≤ 1000, negativeTags ≤ 200, title 80 (safe cap).
+// Kie's documented limits (docs/kie-api.md): style/tags ≤ 1000, negativeTags ≤ 200, title 80 (safe cap).
 export const kieLimits = { title: 80, style: 1000, tags: 1000, negativeTags: 200, prompt: 5000, stem: 60 } as const;
 
 function checkText(name: string, value: string | undefined, max: number, required: boolean): Invalid | null {
