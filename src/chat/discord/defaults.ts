@@ -1,5 +1,5 @@
-// The Discord adapter's tunables, in one object with units in the names (DESIGN §4.3).
-// Facts come from ../../../../shared/reference/chat-platforms.md (Discord's developer docs).
+// The Discord adapter's tunables, in one object with units in the names (docs/conventions.md, habit 3).
+// Facts come from docs/chat-platforms.md (Discord's developer docs).
 export const discordDefaults = {
   /** Used when an interaction carries no `attachment_size_limit` (the default since 16 Jan 2025). */
   defaultAttachmentBytes: 10 * 1024 * 1024,
