@@ -2,7 +2,7 @@
 
 /**
  * Suggestions for `stem` (split_stem_advanced's `stemName`). Kie's enum has about a hundred names in this
- * style ("Lead Vocal", "Drum Kit", "Piano"; shared/reference/kie-api.md); these are common ones. The field
+ * style ("Lead Vocal", "Drum Kit", "Piano"; docs/kie-api.md); these are common ones. The field
  * stays free text: Kie, not the playground, decides what is valid.
  * TODO(core): when the Discord autocomplete list lands in core/, import it from there instead.
  */
