@@ -23,7 +23,7 @@ export interface IntakeOptions {
 export const HMAC_KEY = 'bench-webhook-hmac-key';
 /**
  * The most callbacks one Kie account can cause: 20 new jobs per 10 s, each calling back at most text, first
- * and complete, plus a repeat (shared/reference/kie-api.md) — 4 per job, 8 per second.
+ * and complete, plus a repeat (docs/kie-api.md) — 4 per job, 8 per second.
  */
 export const KIE_MAX_CALLBACKS_PER_SEC = (20 / 10) * 4;
 export const KIE_CALLBACK_TIMEOUT_MS = 15_000;
