@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StembotProcess } from '../test/chaos/process.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
 import { callbackStream, jobSpecs, type JobSpec } from './lib/callbacks.js';
 import { load, type LoadResult } from './lib/load.js';
 import { ratio, summarize } from './lib/stats.js';

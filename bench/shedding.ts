@@ -2,7 +2,7 @@
 // capacity measured in (a)), once with shedding off and once with it on. Off, every callback waits in the
 // growing queue; on, the excess is refused at once with 503 + Retry-After and the accepted ones stay fast.
 import { fileURLToPath } from 'node:url';
-import { StembotProcess } from '../test/chaos/process.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
 import { callbackStream, jobSpecs } from './lib/callbacks.js';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.js';
 import { ratio, round } from './lib/stats.js';

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
-import { FakeChatServer } from '../test/chaos/fake-chat-server.js';
-import { StembotProcess } from '../test/chaos/process.js';
-import { eachLimit } from '../test/chaos/workload.js';
+import { FakeChatServer } from '../test/fakes/chat-server.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
+import { eachLimit } from '../test/support/each-limit.js';
 import { ratio, round } from './lib/stats.js';
 
 const KEY = 'bench-kie-key';

@@ -17,7 +17,7 @@ export class StembotProcess {
   private readonly entry: string;
   private readonly readyTimeoutMs: number;
 
-  /** `entry` defaults to the chaos stembot; the benchmarks start their own servers the same way. */
+  /** `entry` defaults to the instrumented stembot (stembot-entry.ts, used by the chaos run and the benches); the benchmarks start their own servers the same way. */
   constructor(
     private readonly env: Record<string, string>,
     o: { entry?: string; readyTimeoutMs?: number } = {},
