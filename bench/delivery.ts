@@ -11,7 +11,7 @@ import { startSimulator, type RunningSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
 import { FakeChatServer } from '../test/fakes/chat-server.js';
 import { StembotProcess } from '../test/support/stembot-process.js';
-import { waitFor } from './lib/wait.js';
+import { waitFor } from '../test/support/wait.js';
 import { mib, ratio, round } from './lib/stats.js';
 
 const STEMS = 12;
