@@ -118,7 +118,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       const r = await request(new URL(url, base), { headers: { cookie } });
       return Buffer.from(await r.body.arrayBuffer());
     },
-    waitFor: (fn, what, timeoutMs = 15_000) => waitUntil(what, fn, timeoutMs, 25),
+    waitFor: (fn, what, timeoutMs = 15_000) => waitUntil(what, fn, timeoutMs),
     async restart(r = {}) {
       await bot.stop();
       await boot(r.worker);

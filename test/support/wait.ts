@@ -6,13 +6,15 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * Polls `probe` until it returns a value (anything but `undefined`, `null` or `false`) and resolves with it, or
- * fails after `timeoutMs` naming `what` it was waiting for.
+ * fails after `timeoutMs` naming `what` it was waiting for. Every 25 ms by default, the interval the Discord and
+ * playground suites were written against (a faster poll sends a test's next step sooner, and at least one
+ * Discord suite reads the job's state right after a reply).
  */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 15_000,
-  everyMs = 20,
+  everyMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
