@@ -1,6 +1,6 @@
 // (b) Delivery: one split_stem job whose 12 stems are 9 MiB each (108 MiB), relayed by a real stembot process
 // (outbox worker, guarded downloader streaming to temp files) from the Kie simulator to a chat server —
-// through the HTTP ChatPort of test/chaos (streams uploads from disk) and through the production DiscordChat
+// through the HTTP ChatPort of test/support/http-chat-port.ts (streams uploads from disk) and through the production DiscordChat
 // (discord.js REST) — against a plain sequential download-into-memory + upload of the same 12 files.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
-import { FakeChatServer } from '../test/chaos/fake-chat-server.js';
-import { StembotProcess } from '../test/support/process.js';
+import { FakeChatServer } from '../test/fakes/chat-server.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
+import { waitFor } from '../test/support/wait.js';
 import { chaosEntry } from './lib/entries.js';
-import { waitFor } from './lib/wait.js';
 import { mib, ratio, round } from './lib/stats.js';
 
 const STEMS = 12;

@@ -10,11 +10,11 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
-import { StembotProcess } from '../test/support/process.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
 import { eachLimit } from './lib/each-limit.js';
 import { chaosEntry } from './lib/entries.js';
 import { ratio, round, summarize } from './lib/stats.js';
-import { waitFor } from './lib/wait.js';
+import { waitFor } from '../test/support/wait.js';
 
 const KEY = 'bench-kie-key';
 const TOKEN = 'bench-bot-token';

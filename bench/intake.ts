@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StembotProcess } from '../test/support/process.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
 import { callbackStream, jobSpecs, type JobSpec, type Mix } from './lib/callbacks.js';
 import { load, type LoadResult } from './lib/load.js';
 import { ratio, round, summarize } from './lib/stats.js';
@@ -23,7 +23,7 @@ export interface IntakeOptions {
 export const HMAC_KEY = 'bench-webhook-hmac-key';
 /**
  * The most callbacks one Kie account can cause: 20 new jobs per 10 s, each calling back at most text, first
- * and complete, plus a repeat (shared/reference/kie-api.md) — 4 per job, 8 per second.
+ * and complete, plus a repeat (docs/kie-api.md) — 4 per job, 8 per second.
  */
 export const KIE_MAX_CALLBACKS_PER_SEC = (20 / 10) * 4;
 export const KIE_CALLBACK_TIMEOUT_MS = 15_000;

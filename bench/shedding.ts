@@ -6,7 +6,7 @@
 // excess at once with 503 + Retry-After whatever each request costs, and the accepted ones stay fast.
 import { fileURLToPath } from 'node:url';
 import { defaults } from '../src/config.js';
-import { StembotProcess } from '../test/support/process.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
 import { callbackStream, jobsFor, jobSpecs, type JobSpec, type Mix } from './lib/callbacks.js';
 import { load } from './lib/load.js';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.js';

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
-import { FakeChatServer } from '../test/chaos/fake-chat-server.js';
-import { StembotProcess } from '../test/support/process.js';
+import { FakeChatServer } from '../test/fakes/chat-server.js';
+import { StembotProcess } from '../test/support/stembot-process.js';
+import { eachLimit } from '../test/support/each-limit.js';
 import { chaosEntry } from './lib/entries.js';
-import { eachLimit } from './lib/each-limit.js';
 import { ratio, round } from './lib/stats.js';
 
 const KEY = 'bench-kie-key';

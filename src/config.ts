@@ -1,9 +1,9 @@
-// The environment of DESIGN §2, parsed by one zod schema. A bad value stops start-up with one line
+// The environment (README "Configuration"), parsed by one zod schema. A bad value stops start-up with one line
 // naming the variable; secrets are never echoed back.
 import { z } from 'zod';
 import { parseCosts, type CostTable } from './core/costs.js';
 
-/** Every tunable number in one place, units in the names (DESIGN §4.3). */
+/** Every tunable number in one place, units in the names (docs/conventions.md, habit 3). */
 export const defaults = {
   host: '0.0.0.0',
   /** Demo mode (the simulator accepts any bearer) listens on loopback unless HOST says otherwise. */
@@ -23,7 +23,7 @@ export const defaults = {
   /** Kie asks for 256 KiB at most in a callback; its payloads are a few KiB. */
   maxCallbackBodyBytes: 256 * 1024,
   webhookToleranceSec: 300,
-  /** The seeds recommend polling every 30 s. */
+  /** Kie's callback pages recommend polling every 30 s (docs/kie-api.md "Polling"). */
   pollIntervalMs: 30_000,
   /** With a PUBLIC_URL, a job that has not called back after this long is polled. */
   callbackGraceMs: 120_000,

@@ -1,4 +1,4 @@
-// Baseline 2: the receiver Kie's docs show (shared/seeds/separation-callbacks-basic.txt): express.json() and
+// Baseline 2: the receiver Kie's docs show (Kie's callback page; test/fixtures/kie/separation-basic.json): express.json() and
 // console.log lines, here written to /dev/null so a terminal does not set the pace. Its download branch
 // (for `vocal_removal_info`) never runs: the benchmark sends the current `vocal_separation_info` shape.
 import { Console } from 'node:console';

@@ -1,4 +1,4 @@
-// The one place where failure codes become sentences a musician reads (DESIGN §4.2).
+// The one place where failure codes become sentences a musician reads (docs/conventions.md, habit 2).
 // Every platform shows these same words.
 import type { FailureCode, JobKind } from './types.js';
 

@@ -1,4 +1,4 @@
-// DESIGN §1: a job moves only forward. A stage seen twice, late, or after the end changes nothing.
+// A job moves only forward (docs/conventions.md). A stage seen twice, late, or after the end changes nothing.
 import type { JobState, Stage } from './types.js';
 
 const rank: Record<JobState, number> = { queued: 0, submitted: 1, text: 2, first: 3, complete: 4, failed: 4, cancelled: 4 };

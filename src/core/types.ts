@@ -185,7 +185,7 @@ export type FailureCode =
   | 'INPUT_BLOCKED'
   | 'INPUT_UNREADABLE';
 
-/** Expected failures are values (DESIGN §4.1). */
+/** Expected failures are values (docs/conventions.md, habit 1). */
 export type Result<T, C extends string = FailureCode> =
   | { ok: true; value: T }
   | { ok: false; code: C; detail?: string; retryAfterMs?: number };

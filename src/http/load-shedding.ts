@@ -1,6 +1,6 @@
 // Load shedding: when the event loop falls behind, answer 503 + Retry-After at once instead of queueing
 // every request behind the backlog. Kie gives a callback 15 s and retries a failed one (1, 5, 15 min;
-// shared/seeds/separation-callbacks-basic.txt), and the poller reads record-info anyway, so a fast 503
+// docs/kie-answers.md "Callback retries"), and the poller reads record-info anyway, so a fast 503
 // loses nothing — whereas a callback answered after 15 s counts as failed AND still cost us the work.
 // Two checks, both before the body is read or parsed (a refused request costs almost nothing):
 // - a bound on callbacks in flight (received, not yet answered), in front of Fastify (inFlightGate). It cannot go blind: the queue it bounds is

@@ -1,4 +1,4 @@
-// Kie's callback bodies → one neutral JobEvent. Accepts every shape in ../../../shared/seeds/:
+// Kie's callback bodies → one neutral JobEvent. Accepts every shape in test/fixtures/kie/:
 // separation (`vocal_removal_info` in older pages, `vocal_separation_info` in the current one; empty URLs)
 // and add-vocals / add-instrumental (`data.callbackType` text | first | complete | failed, `data.data[]`).
 // Only what stembot relies on is strict (task id, code, URL types); everything else may vary.

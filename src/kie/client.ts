@@ -1,4 +1,4 @@
-// The Kie HTTP client: the endpoints of kie-api.md, each in its rate-limit lane (limits.ts), with backoff and
+// The Kie HTTP client: the endpoints of docs/kie-api.md, each in its rate-limit lane (limits.ts), with backoff and
 // retry on 429. Every method answers a Result; nothing here throws for an expected failure.
 import { stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';

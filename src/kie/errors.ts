@@ -8,7 +8,7 @@
 //   long, 429 insufficient credits, 430 "Your call frequency is too high", 455 system maintenance, 500.
 // - Kie's common API page: 402 insufficient credits, 422 validation error, 429 rate limited, 455 service
 //   unavailable / maintenance, 501 generation failed, 505 feature disabled.
-// - Callback pages (../../../shared/seeds/): 400 bad parameters / unsupported format / content violation,
+// - Callback pages (docs/kie-api.md "Callbacks"): 400 bad parameters / unsupported format / content violation,
 //   401, 413 too long, 429 insufficient credits, 451 source download failed, 500.
 // So an envelope or callback 429 means credits unless its message talks about frequency or rate; the
 // HTTP-level 429 of the platform rate limit is handled by the client before this table is consulted.

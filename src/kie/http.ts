@@ -1,6 +1,6 @@
 // One HTTP exchange with Kie: send, read the `{code,msg,data}` envelope, turn every way it can go wrong into
 // a FailureCode. Kie reports errors both as HTTP statuses and as envelope codes on HTTP 200, so both are
-// checked (kie-api.md "Auth and hosts"). Rate limits are not decided here: they come back as `rate_limited`
+// checked (docs/kie-api.md "Auth and hosts"). Rate limits are not decided here: they come back as `rate_limited`
 // so the client can back off and retry.
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';

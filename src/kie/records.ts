@@ -1,5 +1,5 @@
 // record-info reads → the same JobEvent a callback would give (source 'poll'), or null while Kie is still
-// working. Shapes and flags from kie-api.md "Polling" and docs.kie.ai get-vocal-separation-details.
+// working. Shapes and flags from docs/kie-api.md "Polling" and docs.kie.ai get-vocal-separation-details.
 import type { FailureCode, JobEvent, ResultFile } from '../core/types.js';
 import { mapKieCode } from './errors.js';
 import type { GenerationRecord, SeparationRecord, SunoTrack } from './schemas.js';

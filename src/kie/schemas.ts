@@ -1,6 +1,6 @@
 // zod schemas of what stembot sends to Kie (strict: Kie charges nothing for a refusal, but a clear local
 // sentence beats its 400) and of what Kie answers (liberal: extra keys pass, null is fine where Kie may send
-// it). Limits from kie-api.md "Submitting work"; callbacks live in callbacks.ts.
+// it). Limits from docs/kie-api.md "Submitting work"; callbacks live in callbacks.ts.
 import { z } from 'zod';
 import { kieLimits } from '../core/kie-vocabulary.js';
 import { STEMS } from './stems.js';

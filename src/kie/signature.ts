@@ -1,4 +1,4 @@
-// Kie's optional webhook signature (kie-api.md "Webhook signature"):
+// Kie's optional webhook signature (docs/kie-api.md "Webhook signature"):
 //   X-Webhook-Signature = base64(HMAC-SHA256(webhookHmacKey as UTF-8, `${taskId}.${X-Webhook-Timestamp}`))
 // It covers the task id and the time only, never the body: a valid signature proves the callback is about
 // that task and recent, nothing more. Kie states no tolerance; ±300 s is the Stripe / Svix / Standard

@@ -1,7 +1,7 @@
 // The stem vocabulary: Kie names a stem `drums_url` in callbacks and `drumsUrl` in record-info; the rest of
 // stembot only ever sees the stable key (`drums`) and the label a musician reads (`Drums`).
-// Sources: ../../../shared/seeds/separation-callbacks-split-stem.txt, audio-separation-callbacks-current.txt
-// and kie-api.md "Polling" (record-info also carries `pianoUrl`, which no callback page shows).
+// Sources: Kie's callback pages (test/fixtures/kie/separation-current-split-stem.json, split-stem-removal-info.json)
+// and docs/kie-api.md "Polling" (record-info also carries `pianoUrl`, which no callback page shows).
 import type { ResultFile } from '../core/types.js';
 
 export interface StemDef {

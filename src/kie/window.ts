@@ -1,5 +1,5 @@
 // A sliding-window gate: at most `limit` starts inside any `windowMs`. Kie allows 20 new generation
-// requests per 10 s per account and answers 429 (not queued) beyond that (kie-api.md "Rate limits").
+// requests per 10 s per account and answers 429 (not queued) beyond that (docs/kie-api.md "Rate limits").
 //
 // Why not bottleneck's reservoir alone: a reservoir refreshed every 10 s lets 20 go at 9.9 s and 20 more at
 // 10.0 s — 40 inside one sliding window. `minTime = windowMs / limit` alone would hold the bound but spread

@@ -1,6 +1,6 @@
 // Kie answers every call with an envelope `{ code, msg, data }` (the File Upload API adds `success`).
 // Most refusals are HTTP 200 with an error `code`; auth, rate limit and oversize bodies also set the
-// HTTP status, so a client must check both (shared/reference/kie-api.md).
+// HTTP status, so a client must check both (docs/kie-api.md).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface Envelope<T = unknown> {

@@ -1,4 +1,4 @@
-// The simulator's knobs, defaults in one object with units in the names (DESIGN §4.3).
+// The simulator's knobs, defaults in one object with units in the names (docs/conventions.md, habit 3).
 import type { Dispatcher } from 'undici';
 import type { InfoKey, ScenarioName } from './scenarios.js';
 import { DEFAULT_SAMPLE_RATE } from './wav.js';

@@ -1,4 +1,4 @@
-// Callback bodies in Kie's exact wire format (snake_case, as in shared/seeds/*.txt):
+// Callback bodies in Kie's exact wire format (snake_case, as in test/fixtures/kie/*.json):
 // https://docs.kie.ai/suno-api/separate-vocals-callbacks and the add-vocals / add-instrumental pages.
 import { followUpCallback } from './follow-ups.js';
 import type { SimTask, SimTrack } from './tasks.js';

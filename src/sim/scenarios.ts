@@ -50,7 +50,7 @@ export const scenarioNames = [
 export type ScenarioName = (typeof scenarioNames)[number];
 export type ScenarioInput = ScenarioName | ScriptSpec;
 
-/** Kie-like messages for each failure code (from the callback pages in shared/seeds). */
+/** Kie-like messages for each failure code (Kie's callback pages; docs/kie-api.md "Callbacks"). */
 export const failureMessages: Record<number, string> = {
   400: 'Bad Request - parameter error, unsupported audio format or content violation',
   401: 'Unauthorized - invalid API key',

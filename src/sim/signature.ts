@@ -1,6 +1,6 @@
 // Kie's webhook signature: base64(HMAC-SHA256(key, `${task_id}.${timestamp}`)), timestamp in Unix
 // seconds, sent as X-Webhook-Timestamp / X-Webhook-Signature. It does not cover the body.
-// Kie's Webhook Verification Guide (Common API), summarised in shared/reference/kie-api.md.
+// Kie's Webhook Verification Guide (Common API), summarised in docs/kie-api.md.
 import { createHmac } from 'node:crypto';
 
 export function webhookSignature(key: string, taskId: string, timestampSec: number): string {

@@ -1,6 +1,6 @@
 // Kie's File Upload API keeps a file under `uploadPath/fileName` (the same name overwrites) and hands
 // back a download URL. The simulator keeps them in memory, bounded, and records every upload with its
-// sha256 so tests can check exactly what stembot sent (File Upload API, shared/reference/kie-api.md).
+// sha256 so tests can check exactly what stembot sent (File Upload API, docs/kie-api.md).
 import { createHash, randomBytes } from 'node:crypto';
 
 export type UploadMethod = 'stream' | 'base64' | 'url';

@@ -12,12 +12,13 @@ import { request } from 'undici';
 import type { Job } from '../../src/core/types.js';
 import { startSimulator, type SimulatorStats } from '../../src/sim/index.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
-import { FakeChatServer } from './fake-chat-server.js';
-import { seeded, type FaultKind } from './faults.js';
-import { StembotProcess } from './process.js';
+import { seeded, type FaultKind } from '../fakes/chat-faults.js';
+import { FakeChatServer } from '../fakes/chat-server.js';
+import { eachLimit } from '../support/each-limit.js';
+import { StembotProcess } from '../support/stembot-process.js';
 import { chaosTuning, simOptions } from './settings.js';
 import { tally, type Tally } from './tally.js';
-import { eachLimit, workload } from './workload.js';
+import { workload } from './workload.js';
 
 export interface ChaosOptions {
   jobs: number;

@@ -4,7 +4,7 @@
 // duplicated = one shown more than once (a second status card, a stem posted twice, two failure notices).
 import type { Job } from '../../src/core/types.js';
 import type { SimTaskView } from '../../src/sim/index.js';
-import type { ChatMessage } from './fake-chat-server.js';
+import type { ChatMessage } from '../fakes/chat-server.js';
 
 export interface Tally {
   jobs: number;

@@ -1,6 +1,6 @@
 // The chaos workload: jobs of every kind, each with a simulator scenario that makes Kie's callbacks come
 // duplicated, out of order, skipped or lost (record-info still tells the truth), or fail with a Kie code.
-import type { ChaosKind, SubmitBody } from './test-routes.js';
+import type { ChaosKind, SubmitBody } from '../support/test-routes.js';
 
 const kinds: ChaosKind[] = ['vocals', 'stems', 'single', 'add_vocals', 'add_instrumental'];
 
@@ -33,13 +33,4 @@ export function workload(count: number, random: () => number, runId: string): Su
     kind: kinds[i % kinds.length]!,
     scenario: pickScenario(random),
   }));
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }

@@ -1,5 +1,4 @@
 // The guarded downloader against a real server on 127.0.0.1.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUrlSyntax, AllowList, guardedLookup, isPrivateAddress } from '../../src/delivery/address-guard.js';
 import { Downloader } from '../../src/delivery/downloader.js';
+import { sha256 as sha } from '../support/hash.js';
 
 let server: Server;
 let host = '';
@@ -38,7 +38,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('guarded downloader', () => {
   it('GIVEN an allow-listed host WHEN a stem is downloaded THEN its exact bytes land in a temp file', async () => {

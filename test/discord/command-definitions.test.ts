@@ -1,4 +1,4 @@
-// The slash commands of DESIGN §2 and their registration (one bulk overwrite, guild or global), checked by
+// The slash commands of the README's "Commands" and their registration (one bulk overwrite, guild or global), checked by
 // the fake Discord against the documented rules (names, descriptions, option order, choices).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandBodies } from '../../src/chat/discord/command-definitions.js';

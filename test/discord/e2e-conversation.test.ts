@@ -1,9 +1,10 @@
 // The rest of the conversation end to end: failures in the thread, links for what is too large, rate limits,
 // no-thread channels, follow-up buttons (and who may press them), /jobs, /job and "Deliver again".
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonPress, slashCommand, type Person } from '../fakes/discord-interactions.js';
-import { alice, bob, bytesAt, delivered, stageLines, startStack, startedJobId, statusMessageOf, waitFor, type Stack } from './harness.js';
+import { alice, bob, bytesAt, delivered, stageLines, startStack, startedJobId, statusMessageOf, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
+import { sha256 as sha } from '../support/hash.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -13,7 +14,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MANAGE_MESSAGES = String(1n << 13n);
 
 async function separate(who: Person, options: Record<string, any>, place = s.place()) {

@@ -9,7 +9,8 @@ import { createRest } from '../../src/chat/discord/rest.js';
 import { systemClock } from '../../src/core/ports.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { slashCommand } from '../fakes/discord-interactions.js';
-import { TOKEN, alice, delivered, startStack, startedJobId, statusMessageOf, waitFor, wavFile, type Stack } from './harness.js';
+import { TOKEN, alice, delivered, startStack, startedJobId, statusMessageOf, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 let client: Client;

@@ -1,7 +1,8 @@
 // The HTTP interactions endpoint's guard and the private refusals, end to end with the real stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ping, signBody, slashCommand } from '../fakes/discord-interactions.js';
-import { alice, bob, startStack, waitFor, wavFile, type Stack } from './harness.js';
+import { alice, bob, startStack, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 import { request } from 'undici';
 
 const ROLE = '1500000000000000001';

@@ -6,7 +6,8 @@
 // masked link, and every message's `allowed_mentions` is checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand, type Person } from '../fakes/discord-interactions.js';
-import { delivered, startStack, startedJobId, statusMessageOf, waitFor, wavFile, type Stack } from './harness.js';
+import { delivered, startStack, startedJobId, statusMessageOf, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 beforeAll(async () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
 import { buttonPress, slashCommand, type Person } from '../fakes/discord-interactions.js';
 import { expectMidiMatches, pngSize } from '../support/midi-check.js';
-import { alice, bob, bytesAt, delivered, startStack, startedJobId, statusMessageOf, waitFor, wavFile, type Stack } from './harness.js';
+import { alice, bob, bytesAt, delivered, startStack, startedJobId, statusMessageOf, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 beforeAll(async () => {

@@ -1,9 +1,10 @@
 // End to end through `POST /discord/interactions`: signed interactions in, the real stembot (JobService,
 // SQLite, outbox, downloader, Kie client) against the Kie simulator, and what reached the fake Discord out.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand } from '../fakes/discord-interactions.js';
-import { alice, bytesAt, delivered, stageLines, startStack, startedJobId, statusMessageOf, waitFor, wavFile, type Stack } from './harness.js';
+import { alice, bytesAt, delivered, stageLines, startStack, startedJobId, statusMessageOf, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
+import { sha256 as sha } from '../support/hash.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -13,7 +14,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const hour = 60 * 60_000;
 // Long enough (at 50× speed: 400 ms) for the "Separating" edit to show before "Done".
 const slowComplete = { steps: [{ stage: 'complete' as const, afterMs: 20_000 }] };

@@ -2,7 +2,8 @@
 // simulator. Costs before and after, the daily budget, /credits by permission, Cancel, and the admin notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonPress, slashCommand } from '../fakes/discord-interactions.js';
-import { alice, bob, startStack, startedJobId, statusMessageOf, waitFor, type Stack } from './harness.js';
+import { alice, bob, startStack, startedJobId, statusMessageOf, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const MANAGE_GUILD = String(0x20);
 const MANAGE_MESSAGES = String(0x2000);

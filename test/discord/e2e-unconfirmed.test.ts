@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonPress, slashCommand, type Person } from '../fakes/discord-interactions.js';
 import { HoldingProxy } from '../e2e/holding-kie.js';
-import { alice, bob, delivered, startStack, startedJobId, statusMessageOf, waitFor, type Stack } from './harness.js';
+import { alice, bob, delivered, startStack, startedJobId, statusMessageOf, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 let kie: HoldingProxy;

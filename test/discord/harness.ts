@@ -1,6 +1,6 @@
 // The real stack for end-to-end tests: stembot (createStembot) on 127.0.0.1 with SQLite in a temp dir, the
 // Kie simulator as Kie, the fake Discord REST as Discord, and Discord's side of the interactions endpoint
-// (a test Ed25519 key). No sleeps: `waitFor` polls what reached the fake with a deadline.
+// (a test Ed25519 key). No sleeps: `waitFor` (test/support/wait.ts) polls what reached the fake with a deadline.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import type { Job } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
+import { discordStackTuning } from '../support/tuning.js';
+import { waitFor } from '../support/wait.js';
 import { FakeDiscord, type FakeChannel } from '../fakes/discord-rest.js';
 import { sendInteraction, testKeys, type Person, type Place, type Sent, type TestKeys } from '../fakes/discord-interactions.js';
 
@@ -45,18 +47,6 @@ export interface StackOptions {
   adminChannel?: boolean;
 }
 
-/** Fast clocks everywhere: the simulator plays stages at 50× speed, the worker ticks every 20 ms. */
-export const fastTuning: Partial<Tuning> = {
-  outboxTickMs: 20,
-  outboxBaseDelayMs: 50,
-  outboxMaxDelayMs: 500,
-  pollTickMs: 50,
-  pollIntervalMs: 1_000,
-  callbackGraceMs: 2_000,
-  // The event-loop-delay shedder has its own tests (test/http/); on a busy shared machine it would turn these into 503s.
-  shedEventLoopDelayMs: 0,
-};
-
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'stembot-discord-'));
   const sim = await startSimulator({ speed: 50, apiKey: KIE_KEY });
@@ -80,7 +70,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     ...o.env,
   };
-  const loaded = loadConfig(env, { ...fastTuning, ...o.tuning });
+  const loaded = loadConfig(env, { ...discordStackTuning, ...o.tuning });
   if (!loaded.ok) throw new Error(loaded.message);
   const config = loaded.config;
   const logger = createLogger(process.env.TEST_LOG ?? 'silent');
@@ -108,17 +98,6 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Poll until `check` returns a value (not undefined/false), or fail after `ms`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The bytes Kie (the simulator) serves at a URL. */

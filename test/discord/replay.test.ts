@@ -3,7 +3,8 @@
 // (src/chat/replay-cache.ts), which Slack's receiver uses too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand } from '../fakes/discord-interactions.js';
-import { alice, startStack, startedJobId, waitFor, type Stack } from './harness.js';
+import { alice, startStack, startedJobId, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand } from '../fakes/discord-interactions.js';
-import { alice, delivered, startStack, startedJobId, TOKEN, waitFor, wavFile, type Stack } from './harness.js';
+import { alice, delivered, startStack, startedJobId, TOKEN, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let s: Stack;
 let evil: Server;

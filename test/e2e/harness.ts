@@ -11,6 +11,8 @@ import type { PlaygroundMessage } from '../../src/chat/playground/message.js';
 import { startSimulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
+import { playgroundStackTuning } from '../support/tuning.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 
 export const HMAC_KEY = 'test-webhook-hmac-key';
 export const PASSWORD = 'correct horse battery staple';
@@ -66,7 +68,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     ...o.env,
   };
-  const tuning: Partial<Tuning> = { pollIntervalMs: 60_000, callbackGraceMs: 60_000, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, outboxTickMs: 20, pollTickMs: 50, shedEventLoopDelayMs: 0, ...o.tuning };
+  const tuning: Partial<Tuning> = { ...playgroundStackTuning, ...o.tuning };
   const loaded = loadConfig(env, tuning);
   if (!loaded.ok) throw new Error(loaded.message);
   const statusStates = new Map<string, string[]>();
@@ -118,15 +120,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       const r = await request(new URL(url, base), { headers: { cookie } });
       return Buffer.from(await r.body.arrayBuffer());
     },
-    async waitFor(fn, what, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const v = await fn();
-        if (v) return v;
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
+    waitFor: (fn, what, timeoutMs = 15_000) => waitUntil(what, fn, timeoutMs),
     async restart(r = {}) {
       await bot.stop();
       await boot(r.worker);

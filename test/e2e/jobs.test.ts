@@ -1,11 +1,10 @@
 // End to end: a person runs commands in the playground, the simulator plays Kie, and we read what arrived
 // in the channel — status message, thread, every stem's exact bytes.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
 import { bytesOf, startStack, type Stack } from './harness.js';
+import { sha256 as sha } from '../support/hash.js';
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 let stack: Stack;
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import type { PlaygroundMessage } from '../../src/chat/playground/message.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
 import { startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -21,16 +22,6 @@ async function freePort(): Promise<number> {
   const { port } = srv.address() as { port: number };
   await new Promise((r) => srv.close(r));
   return port;
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('demo mode across a restart', () => {
@@ -65,21 +56,21 @@ describe('demo mode across a restart', () => {
       body: JSON.stringify({ command: 'separate', url: 'https://music.example.com/restart.mp3', mode: 'vocals' }),
     });
     const { jobId } = (await res.body.json()) as { jobId: string };
-    await waitFor(async () => (await bot!.store.getJob(jobId))?.taskId, 'the submission');
+    await waitFor('the submission', async () => (await bot!.store.getJob(jobId))?.taskId, 20_000);
     await bot!.stop();
     bot = undefined;
     await new Promise((r) => setTimeout(r, 1_800));
 
     base = await boot();
-    const files = await waitFor(async () => {
+    const files = await waitFor('the stems after the restart', async () => {
       const f = (await messages()).filter((m) => m.jobId === jobId && m.kind === 'message').flatMap((m) => m.files);
       return f.length === 2 ? f : undefined;
-    }, 'the stems after the restart');
+    }, 20_000);
     expect(files.map((f) => f.name)).toEqual(['restart - Vocals.wav', 'restart - Instrumental.wav']);
-    const status = await waitFor(async () => {
+    const status = await waitFor('the complete status', async () => {
       const s = (await messages()).find((m) => m.jobId === jobId && m.kind === 'status');
       return s?.status?.state === 'complete' ? s : undefined;
-    }, 'the complete status');
+    }, 20_000);
     expect(status.status?.state).toBe('complete');
     expect((await bot!.store.getJob(jobId))?.state).toBe('complete');
   });

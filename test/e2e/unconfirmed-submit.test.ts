@@ -2,7 +2,7 @@
 // answer never came back). After the restart it does not submit again on its own — Kie has no idempotency key.
 // The Slack status card says the job may or may not have started and the thread gets a "Submit again" button
 // that only the requester may press; pressing it submits once more. A callback that does arrive still completes
-// the job. Real stembot process (test/chaos/stembot-entry.ts, the Slack adapter mounted from the environment),
+// the job. Real stembot process (test/support/stembot-entry.ts, the Slack adapter mounted from the environment),
 // the Kie simulator behind a proxy that holds the submission's answer, the fake Slack Web API.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { StembotProcess } from '../chaos/process.js';
+import { StembotProcess } from '../support/stembot-process.js';
 import { HoldingProxy } from './holding-kie.js';
 import { chaosTuning } from '../chaos/settings.js';
 import { FakeSlack, type FakeMessage } from '../fakes/slack-api.js';
 import { alice, bob, buttonPress, postToSlackEndpoint, slashCommand } from '../fakes/slack-requests.js';
-import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, waitFor } from '../slack/harness.js';
+import { BOT_TOKEN, CHANNEL, SIGNING_SECRET } from '../slack/harness.js';
+import { waitFor } from '../support/wait.js';
 
 async function freePort(): Promise<number> {
   const srv = createNetServer();

@@ -1,5 +1,5 @@
 // A fake Discord gateway (API v10, JSON encoding, no compression) on 127.0.0.1, for tests that connect a real
-// discord.js Client (DESIGN §4.5: fakes over module mocks). It speaks the documented protocol: HELLO with a
+// discord.js Client (docs/conventions.md, habit 5: fakes over module mocks). It speaks the documented protocol: HELLO with a
 // heartbeat interval, HEARTBEAT → HEARTBEAT_ACK, IDENTIFY → READY (or close 4004 for a bad token), RESUME →
 // the missed events and RESUMED (or INVALID_SESSION false), and it tracks every session so a test can ask
 // how many are open and whose they are. `dispatchInteraction` sends INTERACTION_CREATE to every open session,

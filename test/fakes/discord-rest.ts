@@ -1,4 +1,4 @@
-// A fake Discord REST API on 127.0.0.1 (DESIGN §4.5: fakes over module mocks). discord.js's real REST client
+// A fake Discord REST API on 127.0.0.1 (docs/conventions.md, habit 5: fakes over module mocks). discord.js's real REST client
 // talks to it through DISCORD_API_URL. It records every request, checks message bodies against the documented
 // shapes (discord-shapes.ts: JSON or multipart with `payload_json` + `files[n]`, ≤ 10 files, each within the
 // per-file limit), keeps posted files' bytes, implements thread creation from a message, nonce +

@@ -1,4 +1,4 @@
-// A fake Slack Web API on 127.0.0.1 for tests (DESIGN §4.5: fakes over module mocks). It records every call and
+// A fake Slack Web API on 127.0.0.1 for tests (docs/conventions.md, habit 5: fakes over module mocks). It records every call and
 // implements what stembot uses: chat.postMessage / chat.update / chat.postEphemeral, views.open, the external
 // upload flow (files.getUploadURLExternal → upload URL served here, bytes kept → files.completeUploadExternal),
 // files.info (with `shares` built from the messages the files were shared in), conversations.info and

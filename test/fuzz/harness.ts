@@ -90,7 +90,7 @@ export async function startIntake(env: Record<string, string> = {}, tuning: Part
 
 const rank: Record<JobState, number> = { queued: 0, submitted: 1, text: 2, first: 3, complete: 4, failed: 4, cancelled: 4 };
 
-/** Forward-only (DESIGN §1): no job went back, and no terminal job changed state. */
+/** Forward-only (docs/conventions.md): no job went back, and no terminal job changed state. */
 export function movedOnlyForward(before: Map<string, JobState>, after: Map<string, JobState>): boolean {
   for (const [id, from] of before) {
     const to = after.get(id)!;

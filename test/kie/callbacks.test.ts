@@ -4,7 +4,7 @@ import { fixture } from './helpers.js';
 
 const S = 'https://file.aiquickdraw.com/s/';
 
-describe('parseCallback — GIVEN the verbatim payloads of Kie’s callback pages (test/fixtures/kie, from shared/seeds)', () => {
+describe('parseCallback — GIVEN the verbatim payloads of Kie’s callback pages (test/fixtures/kie)', () => {
   it('WHEN the older separation page (vocal_removal_info) calls back THEN vocals and instrumental come out, origin_url ignored', () => {
     expect(parseCallback(fixture('separation-basic.json'))).toEqual({
       ok: true,
@@ -65,7 +65,7 @@ describe('parseCallback — GIVEN the verbatim payloads of Kie’s callback page
   });
 });
 
-describe('parseCallback — GIVEN generation payloads derived from the seeds’ field list (derived-*.json)', () => {
+describe('parseCallback — GIVEN generation payloads derived from the callback pages’ field list (derived-*.json)', () => {
   it('WHEN `first` arrives with one finished and one streaming track THEN both are offered, the second by its stream URL', () => {
     const r = parseCallback(fixture('derived-add-vocals-first.json'));
     expect(r).toMatchObject({ ok: true, event: { stage: 'first' } });

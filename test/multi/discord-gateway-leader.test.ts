@@ -11,7 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayIntentBits } from 'discord.js';
 import type { Tuning } from '../../src/config.js';
-import { fastTuning } from '../discord/harness.js';
+import { discordStackTuning } from '../support/tuning.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { slashCommand, type Person } from '../fakes/discord-interactions.js';
 import type { GatewaySession } from '../fakes/discord-gateway.js';
 import { APP_ID, startDiscordBots, type Bot, type DiscordBots } from './discord-bots.js';
@@ -19,20 +20,10 @@ import { failMissing, pgUrl } from './env.js';
 
 const RETRY_MS = 150;
 /** The Discord suites' fast clocks, a quick leader hand-over and a short stop. */
-const tuning: Partial<Tuning> = { ...fastTuning, leaderRetryMs: RETRY_MS, httpCloseGraceMs: 200 };
+const tuning: Partial<Tuning> = { ...discordStackTuning, leaderRetryMs: RETRY_MS, httpCloseGraceMs: 200 };
 const alice: Person = { id: '1200000000000000001', username: 'alice' };
 const LOCK_KEY = `stembot:discord-gateway:${APP_ID}`;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('Discord gateway with several instances on Postgres', () => {
   if (!pgUrl) return failMissing('DATABASE_URL_TEST', 'the Discord gateway leader suite');

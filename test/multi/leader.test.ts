@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LeaderLock } from '../../src/cluster/leader.js';
 import { failMissing, pgUrl } from './env.js';
 import { startChild, type Child } from './processes.js';
+import { sleep } from '../support/wait.js';
 
 const RETRY_MS = 100;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {

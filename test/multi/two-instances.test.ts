@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster, type Instance } from './cluster.js';
 import { failMissing, pgUrl } from './env.js';
 import { checkDeliveries, submitJob } from './jobs.js';
+import { sleep } from '../support/wait.js';
 
 const JOBS = 200;
 const BURST = 25; // more than the Kie limit at once, so the shared gate has to hold some back
@@ -13,7 +14,6 @@ const KIE_LIMIT = 20;
 const KIE_WINDOW_MS = 2_000;
 const LEASE_MS = 5_000;
 const KILL_AFTER_DELIVERIES = 15;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('two stembot instances sharing one Postgres', () => {
   if (!pgUrl) return failMissing('DATABASE_URL_TEST', 'the two-instance suite');

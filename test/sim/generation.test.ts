@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
-import { AUTH, download, manualTimers, parseWav, signatureValid, startHarness, startReceiver, waitFor, type Harness } from './helpers.js';
+import { AUTH, download, manualTimers, parseWav, signatureValid, startHarness, startReceiver, type Harness } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const ADD_VOCALS = '/api/v1/generate/add-vocals';
 const ADD_INSTRUMENTAL = '/api/v1/generate/add-instrumental';
@@ -28,7 +29,7 @@ describe('add vocals / add instrumental', () => {
   it('GIVEN add-vocals WHEN it runs THEN text, first and complete callbacks arrive in order, signed, shaped like the seed', async () => {
     h = await startHarness({ hmacKey: 'k' });
     const taskId = await h.submit(ADD_VOCALS, vocalsBody);
-    const cbs = await waitFor(() => h!.receiver.forTask(taskId).length === 3 && h!.receiver.forTask(taskId));
+    const cbs = await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length === 3 && h!.receiver.forTask(taskId));
 
     expect(cbs.map((c) => c.body.data.callbackType)).toEqual(['text', 'first', 'complete']);
     expect(cbs.map((c) => c.body.data.data.length)).toEqual([0, 1, 2]);
@@ -81,7 +82,7 @@ describe('add vocals / add instrumental', () => {
         // A fired step changes the truth at once; its callback goes out on its own.
         if (!timers.runNext()) break;
       }
-      await waitFor(() => receiver.forTask(taskId).length === 3);
+      await waitFor('the callbacks', () => receiver.forTask(taskId).length === 3);
       expect(statuses).toEqual(['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS', 'SUCCESS']);
       expect(counts).toEqual([-1, 0, 1, 2]);
       expect((await get(RECORD + taskId)).data).toMatchObject({ type: 'ADD_INSTRUMENTAL', errorCode: null, errorMessage: null });
@@ -96,10 +97,10 @@ describe('add vocals / add instrumental', () => {
   it('GIVEN a finished track WHEN its taskId + audioId are separated THEN the simulator accepts the follow-up job', async () => {
     h = await startHarness();
     const genId = await h.submit(ADD_VOCALS, vocalsBody);
-    const done = await waitFor(() => h!.receiver.forTask(genId).find((c) => c.body.data.callbackType === 'complete'));
+    const done = await waitFor('the callbacks', () => h!.receiver.forTask(genId).find((c) => c.body.data.callbackType === 'complete'));
     const audioId = done.body.data.data[0].id as string;
     const sepId = await h.submit('/api/v1/vocal-removal/generate', { taskId: genId, audioId, type: 'separate_vocal' });
-    const rec = await waitFor(async () => {
+    const rec = await waitFor('the separation record', async () => {
       const r = await h!.api('GET', `/api/v1/vocal-removal/record-info?taskId=${sepId}`);
       return r.json.data.successFlag === 'SUCCESS' && r.json.data;
     });

@@ -91,17 +91,6 @@ export async function startHarness(opts: StartSimulatorOptions = {}, status?: (n
   };
 }
 
-/** Polls `probe` until it returns something truthy, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** The receiving side of Kie's signature rule, written independently of src/sim/signature.ts. */
 export function signatureValid(key: string, headers: IncomingHttpHeaders, taskId: string): boolean {
   const ts = headers['x-webhook-timestamp'];

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { AUTH, startReceiver, waitFor, type Receiver } from './helpers.js';
+import { AUTH, startReceiver, type Receiver } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const SEPARATE = '/api/v1/vocal-removal/generate';
 let dir = '';
@@ -52,7 +53,7 @@ describe('simulator state folder', () => {
     expect(receiver.received).toHaveLength(0);
 
     const second = await start();
-    const arrived = await waitFor(() => receiver!.forTask(taskId)[0]);
+    const arrived = await waitFor('the callbacks', () => receiver!.forTask(taskId)[0]);
     expect(arrived.body).toMatchObject({ code: 200, data: { task_id: taskId, vocal_separation_info: { vocal_url: expect.any(String), instrumental_url: expect.any(String) } } });
     const record = await call(second, 'GET', `/api/v1/vocal-removal/record-info?taskId=${taskId}`);
     expect(record).toMatchObject({ code: 200, data: { taskId, successFlag: 'SUCCESS' } });
@@ -67,12 +68,12 @@ describe('simulator state folder', () => {
     const first = await start();
     first.control.scriptNext({ steps: [{ stage: 'complete', afterMs: 0 }] });
     const taskId = (await call(first, 'POST', SEPARATE, { audioUrl: 'https://example.com/a.mp3', callBackUrl: `${receiver.url}/cb/kie` })).data.taskId as string;
-    await waitFor(() => receiver!.forTask(taskId).length === 1);
+    await waitFor('the callbacks', () => receiver!.forTask(taskId).length === 1);
     await first.close(); // its first retry (1 minute / 50 = 1.2 s) never happens
     sims = [];
     up = true;
     await start();
-    await waitFor(() => receiver!.forTask(taskId).length === 2);
+    await waitFor('the callbacks', () => receiver!.forTask(taskId).length === 2);
     expect(receiver.forTask(taskId)[1]!.body).toEqual(receiver.forTask(taskId)[0]!.body);
   });
 

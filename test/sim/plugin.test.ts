@@ -6,7 +6,8 @@ import { FormData, request } from 'undici';
 import { loadConfig } from '../../src/config.js';
 import { createSimulatorControl, simulatorPlugin } from '../../src/sim/index.js';
 import { mountSimulator } from '../../src/sim/mount.js';
-import { AUTH, download, parseWav, signatureValid, startReceiver, waitFor, type Receiver } from './helpers.js';
+import { AUTH, download, parseWav, signatureValid, startReceiver, type Receiver } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 let host: FastifyInstance | undefined;
 let receiver: Receiver | undefined;
@@ -39,7 +40,7 @@ describe('simulator mounted in a host app (demo mode)', () => {
 
     const submitted = await post(`${base}/kie-sim/api/v1/vocal-removal/generate`, { audioUrl: 'https://example.com/a.mp3', callBackUrl: `${receiver.url}/cb/demo` });
     const taskId = submitted.json.data.taskId as string;
-    const [cb] = await waitFor(() => receiver!.forTask(taskId).length > 0 && receiver!.forTask(taskId));
+    const [cb] = await waitFor('the callbacks', () => receiver!.forTask(taskId).length > 0 && receiver!.forTask(taskId));
     const vocalUrl = cb!.body.data.vocal_separation_info.vocal_url as string;
     expect(vocalUrl).toBe(`${base}/kie-sim/files/${taskId}/vocal.wav`);
     expect(parseWav((await download(vocalUrl)).bytes).dataBytes).toBe(0.5 * 22_050 * 2);
@@ -65,7 +66,7 @@ describe('simulator mounted in a host app (demo mode)', () => {
     const res = await post(`${base}/sim/api/v1/generate/add-instrumental`, {
       uploadUrl: 'https://example.com/v.mp3', title: 'T', tags: 'lofi', negativeTags: '', callBackUrl: `${receiver.url}/cb/x`,
     });
-    const done = await waitFor(() => receiver!.forTask(res.json.data.taskId).find((c) => c.body.data.callbackType === 'complete'));
+    const done = await waitFor('the callbacks', () => receiver!.forTask(res.json.data.taskId).find((c) => c.body.data.callbackType === 'complete'));
     expect(done.body.data.data[0].audio_url).toBe(`${base}/sim/files/${res.json.data.taskId}/track-1.wav`);
   });
 
@@ -84,7 +85,7 @@ describe('simulator mounted in a host app (demo mode)', () => {
     const apiUrl = sim.attach(base);
     expect(apiUrl).toBe(`${base}/kie-sim`);
     const res = await post(`${apiUrl}/api/v1/vocal-removal/generate`, { audioUrl: 'https://example.com/a.mp3', callBackUrl: `${base}/callbacks/kie/x` });
-    const cb = await waitFor(() => received.find((r) => r.body?.data?.task_id === res.json.data.taskId));
+    const cb = await waitFor('the callbacks', () => received.find((r) => r.body?.data?.task_id === res.json.data.taskId));
     expect(signatureValid('demo-secret', cb.headers as never, res.json.data.taskId)).toBe(true);
     expect(cb.body.data.vocal_separation_info.vocal_url.startsWith(`${apiUrl}/files/`)).toBe(true);
     expect((await download(`${apiUrl}/__sim/stats`)).status).toBe(404);

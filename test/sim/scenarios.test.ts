@@ -2,7 +2,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failureMessages } from '../../src/sim/index.js';
-import { download, startHarness, waitFor, type Harness } from './helpers.js';
+import { download, startHarness, type Harness } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const SEPARATE = '/api/v1/vocal-removal/generate';
 const ADD_VOCALS = '/api/v1/generate/add-vocals';
@@ -206,7 +207,7 @@ describe('scenarios', () => {
   it('GIVEN no HMAC key WHEN a callback is sent THEN it carries no signature headers', async () => {
     h = await startHarness();
     const taskId = await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3' });
-    await waitFor(() => h!.receiver.forTask(taskId).length === 1);
+    await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length === 1);
     expect(h.receiver.received[0]!.headers['x-webhook-signature']).toBeUndefined();
   });
 

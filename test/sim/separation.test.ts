@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedFrom, splitStems, startSimulator, wavBytesFor } from '../../src/sim/index.js';
 import { stemFreqHz } from '../../src/sim/stems.js';
-import { AUTH, download, manualTimers, parseWav, signatureValid, startHarness, startReceiver, waitFor, type Harness } from './helpers.js';
+import { AUTH, download, manualTimers, parseWav, signatureValid, startHarness, startReceiver, type Harness } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const SEPARATE = '/api/v1/vocal-removal/generate';
 const RECORD = '/api/v1/vocal-removal/record-info?taskId=';
@@ -19,7 +20,7 @@ describe('separation', () => {
     const taskId = await h.submit(SEPARATE, { audioUrl: 'https://example.com/song.mp3', type: 'separate_vocal' });
     expect(taskId).toMatch(/^[0-9a-f]{32}$/);
 
-    const [cb] = await waitFor(() => h!.receiver.forTask(taskId).length === 1 && h!.receiver.forTask(taskId));
+    const [cb] = await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length === 1 && h!.receiver.forTask(taskId));
     expect(cb!.body).toEqual({
       code: 200,
       msg: 'vocal separation generated successfully.',
@@ -53,7 +54,7 @@ describe('separation', () => {
   it('GIVEN split_stem WHEN it completes THEN the callback carries the twelve stems and each URL serves its own valid WAV', async () => {
     h = await startHarness({ stemDurationSec: 0.2 });
     const taskId = await h.submit(SEPARATE, { taskId: 'a'.repeat(32), audioId: 'e231-audio', type: 'split_stem' });
-    const [cb] = await waitFor(() => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
+    const [cb] = await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
     const info = cb!.body.data.vocal_separation_info as Record<string, string>;
     expect(Object.keys(info).sort()).toEqual(['origin_url', ...splitStems.map((k) => `${k}_url`)].sort());
 
@@ -79,7 +80,7 @@ describe('separation', () => {
   it('GIVEN split_stem_advanced for "Drum Kit" WHEN it completes THEN one stem arrives, named in originData', async () => {
     h = await startHarness();
     const taskId = await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3', type: 'split_stem_advanced', stemName: 'Drum Kit' });
-    const [cb] = await waitFor(() => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
+    const [cb] = await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
     expect(cb!.body.data.vocal_separation_info).toEqual({ origin_url: '', drum_kit_url: `${h.sim.url}/files/${taskId}/drum_kit.wav` });
     const rec = await h.api('GET', RECORD + taskId);
     expect(rec.json.data.response.originData).toEqual([
@@ -118,7 +119,7 @@ describe('separation', () => {
     h = await startHarness({ infoKey: 'alternate' });
     const first = await h.submit(SEPARATE, { audioUrl: 'https://example.com/1.mp3' });
     const second = await h.submit(SEPARATE, { audioUrl: 'https://example.com/2.mp3' });
-    await waitFor(() => h!.receiver.forTask(first).length + h!.receiver.forTask(second).length === 2);
+    await waitFor('the callbacks', () => h!.receiver.forTask(first).length + h!.receiver.forTask(second).length === 2);
     expect(Object.keys(h.receiver.forTask(first)[0]!.body.data)).toContain('vocal_separation_info');
     const old = h.receiver.forTask(second)[0]!.body;
     expect(old.msg).toBe('vocal Removal generated successfully.');
@@ -128,7 +129,7 @@ describe('separation', () => {
   it('GIVEN a stem URL WHEN fetched with a Range header THEN the server answers 206 with exactly those bytes', async () => {
     h = await startHarness();
     const taskId = await h.submit(SEPARATE, { audioUrl: 'https://example.com/a.mp3' });
-    const [cb] = await waitFor(() => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
+    const [cb] = await waitFor('the callbacks', () => h!.receiver.forTask(taskId).length > 0 && h!.receiver.forTask(taskId));
     const url = cb!.body.data.vocal_separation_info.vocal_url as string;
     const whole = (await download(url)).bytes;
     const part = await download(url, { range: 'bytes=40-1000' });

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FormData, request } from 'undici';
 import { AUTH, download, startHarness, type Harness } from './helpers.js';
+import { sha256 } from '../support/hash.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +10,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function streamUpload(url: string, file: Buffer, fields: Record<string, string>, headers: Record<string, string> = AUTH) {
   const form = new FormData();

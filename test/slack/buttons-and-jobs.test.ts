@@ -2,7 +2,8 @@
 // `/jobs` / `/job <id>` commands with "Deliver again".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alice, bob, buttonPress, slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

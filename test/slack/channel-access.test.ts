@@ -2,7 +2,8 @@
 // when that is known up front. Where Slack only slows down (429, 5xx), the outbox retries and nothing shows twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 /** Each group gets its own stembot and fakes: jobs left over in one must not consume the other's faults. */

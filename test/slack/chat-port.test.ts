@@ -12,7 +12,8 @@ import { statusView } from '../../src/core/status-view.js';
 import type { Job } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { FakeSlack } from '../fakes/slack-api.js';
-import { BOT_TOKEN, sha256 } from './harness.js';
+import { BOT_TOKEN } from './harness.js';
+import { sha256 } from '../support/hash.js';
 import { slackJob } from './jobs.js';
 
 let slack: FakeSlack;

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { sign, slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, SIGNING_SECRET, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, SIGNING_SECRET, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

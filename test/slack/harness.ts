@@ -1,7 +1,6 @@
 // The whole stack for Slack's end-to-end suites, every server on 127.0.0.1: the Kie simulator, the fake Slack
 // Web API, and stembot itself (createStembot with SQLite in a temp dir) receiving signed requests at
-// `POST /slack/events`. No sleeps: `waitFor` polls an observable outcome with a deadline.
-import { createHash } from 'node:crypto';
+// `POST /slack/events`. No sleeps: `waitFor` (test/support/wait.ts) polls an observable outcome with a deadline.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
 import { FakeSlack } from '../fakes/slack-api.js';
 import { FakeSlackSocket } from '../fakes/slack-socket.js';
+import { slackStackTuning } from '../support/tuning.js';
 import { postToSlackEndpoint, type SignedOptions } from '../fakes/slack-requests.js';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -34,8 +34,6 @@ export interface Stack {
 }
 
 /** Outbox and retries run fast; nothing else differs from production. */
-const fastTuning: Partial<Tuning> = { outboxTickMs: 25, outboxBaseDelayMs: 20, outboxMaxDelayMs: 200, pollTickMs: 100, shedEventLoopDelayMs: 0 };
-
 export async function startStack(o: { env?: Record<string, string>; tuning?: Partial<Tuning>; socketMode?: boolean; allowHosts?: string[] } = {}): Promise<Stack> {
   // Small stems keep the suite quick; the simulator still serves real WAV bytes.
   const sim = await startSimulator({ speed: 25, stemBytes: 24_044, trackDurationSec: 1 });
@@ -58,7 +56,7 @@ export async function startStack(o: { env?: Record<string, string>; tuning?: Par
     LOG_LEVEL: 'silent',
     ...o.env,
   };
-  const loaded = loadConfig(env, { ...fastTuning, ...o.tuning });
+  const loaded = loadConfig(env, { ...slackStackTuning, ...o.tuning });
   if (!loaded.ok) throw new Error(loaded.message);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // `env` reaches the adapter's own settings (SLACK_MAX_FILE_BYTES); stembot mounts the adapter itself.
@@ -83,18 +81,6 @@ export async function startStack(o: { env?: Record<string, string>; tuning?: Par
     },
   };
 }
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** The bytes Kie (the simulator) serves at a result URL. */
 export async function download(url: string): Promise<Buffer> {

@@ -5,7 +5,8 @@
 // sequence. Slack reads `<!…>`, `<@…>` and `<url|label>` anywhere in text or a text object.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand, viewSubmission } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, wavFile, type Stack } from './harness.js';
+import { CHANNEL, startStack, wavFile, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

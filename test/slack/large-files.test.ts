@@ -1,7 +1,8 @@
 // Stems over the Slack cap (SLACK_MAX_FILE_BYTES) are not uploaded: the thread links Kie's copies instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

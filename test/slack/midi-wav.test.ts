@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alice, bob, buttonPress, interactive, slashCommand, team } from '../fakes/slack-requests.js';
 import { expectMidiMatches, pngSize } from '../support/midi-check.js';
-import { CHANNEL, download, sha256, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, download, startStack, type Stack } from './harness.js';
+import { sha256 } from '../support/hash.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
 import type { AudioInput } from '../../src/core/types.js';
 import { alice, buttonPress, messageShortcut, slashCommand, viewSubmission } from '../fakes/slack-requests.js';
-import { BOT_TOKEN, CHANNEL, download, sha256, startStack, waitFor, wavFile, type Stack } from './harness.js';
+import { BOT_TOKEN, CHANNEL, download, startStack, wavFile, type Stack } from './harness.js';
+import { sha256 } from '../support/hash.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-// The command line syntax of DESIGN §2 — `name:value`, quotes, a bare URL, a bare mode word — and the usage
+// The command line syntax of the README's "Commands" (docs/conventions.md) — `name:value`, quotes, a bare URL, a bare mode word — and the usage
 // help a person gets for each kind of mistake.
 import { describe, expect, it } from 'vitest';
 import { commandFromLine, parseLine } from '../../src/chat/slack/parse-line.js';

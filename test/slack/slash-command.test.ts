@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
 import { alice, slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, download, sha256, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, download, startStack, type Stack } from './harness.js';
+import { sha256 } from '../support/hash.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { alice, team, triggerId } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 beforeAll(async () => {

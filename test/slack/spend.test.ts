@@ -3,7 +3,8 @@
 // on the status card, and the admin-channel notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alice, bob, buttonPress, slashCommand } from '../fakes/slack-requests.js';
-import { CHANNEL, startStack, waitFor, type Stack } from './harness.js';
+import { CHANNEL, startStack, type Stack } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const ADMIN_CHANNEL = 'C0ADMIN';
 const carol = { id: 'U0CAROL', name: 'carol' };

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
 import type { AudioInput } from '../../src/core/types.js';
 import { alice, messageShortcut, slashCommand, team, viewSubmission } from '../fakes/slack-requests.js';
-import { BOT_TOKEN, CHANNEL, sha256, startStack, waitFor, wavFile, type Stack } from './harness.js';
+import { BOT_TOKEN, CHANNEL, startStack, wavFile, type Stack } from './harness.js';
+import { sha256 } from '../support/hash.js';
+import { waitFor } from '../support/wait.js';
 
 /** Records every request's headers and serves a WAV to anyone. */
 class EvilServer {

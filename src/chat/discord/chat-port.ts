@@ -28,7 +28,7 @@ export class DiscordChat implements ChatPort {
   constructor(private readonly o: DiscordChatOptions) {}
 
   limits(job: Job): ChatLimits {
-    // Read from the interaction (boosts and Nitro raise it), never hard-coded: chat-platforms.md.
+    // Read from the interaction (boosts and Nitro raise it), never hard-coded: docs/chat-platforms.md.
     const n = job.originMeta.attachmentSizeLimit;
     return {
       maxFileBytes: typeof n === 'number' && n > 0 ? n : (this.o.defaultAttachmentBytes ?? d.defaultAttachmentBytes),

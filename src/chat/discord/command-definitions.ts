@@ -1,4 +1,4 @@
-// The slash commands of DESIGN §2, built with discord.js builders so Discord's client checks types, choices,
+// The slash commands of the README's "Commands", built with discord.js builders so Discord's client checks types, choices,
 // ranges and lengths before stembot sees a request. Option names are the same on every platform.
 // https://discord.com/developers/docs/interactions/application-commands#application-command-object
 import {

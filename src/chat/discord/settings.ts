@@ -1,5 +1,5 @@
-// The Discord adapter's tunables, in one object with units in the names (DESIGN §4.3).
-// Facts come from ../../../../shared/reference/chat-platforms.md (Discord's developer docs).
+// The Discord adapter's tunables, in one object with units in the names (docs/conventions.md, habit 3).
+// Facts come from docs/chat-platforms.md (Discord's developer docs).
 import { z } from 'zod';
 
 export const discordDefaults = {

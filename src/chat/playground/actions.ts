@@ -1,4 +1,4 @@
-// Button presses on playground messages. An Action carries all it needs (DESIGN: "encoded so it still works
+// Button presses on playground messages. An Action carries all it needs (docs/conventions.md: it "still works
 // after a restart"); split_stems without a track falls back to the job's own original input.
 import { randomBytes } from 'node:crypto';
 import { copyFile, rm } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The playground composer's fields (the Discord option names of DESIGN §2) → the neutral Command.
+// The playground composer's fields (the option names of the README's "Commands") → the neutral Command.
 // Form fields arrive as strings, JSON may carry numbers; blank means "not given" either way.
 import { z } from 'zod';
 import { kieLimits } from '../../core/kie-vocabulary.js';

@@ -1,4 +1,4 @@
-// The options of /separate, /add-vocals and /add-instrumental (DESIGN §2: same names on every platform), and
+// The options of /separate, /add-vocals and /add-instrumental (docs/conventions.md: same names on every platform), and
 // how their text values become the core's JobParams. The line parser and the modal both produce RawOptions,
 // so a value means the same thing whichever way it was typed.
 import { ADVANCED_STEM_NAMES } from '../../core/kie-vocabulary.js';

@@ -1,5 +1,5 @@
 // The text after a slash command: `name:value` options (quote a value with spaces: `title:"River Song"`), a bare
-// URL first as the input, a bare mode word for /separate (DESIGN §2):
+// URL first as the input, a bare mode word for /separate (README "Commands", docs/conventions.md):
 //   /separate https://example.com/song.mp3 stems
 //   /separate task:abc audio:def
 //   /add-vocals https://… prompt:"a folk song about rivers" style:Folk title:"River Song"

@@ -1,5 +1,5 @@
 // Slack-only tunables, read from the environment by the adapter's own zod schema (the shared config owns
-// the tokens and SLACK_API_URL). Numbers carry their units (DESIGN §4.3).
+// the tokens and SLACK_API_URL). Numbers carry their units (docs/conventions.md, habit 3).
 import { z } from 'zod';
 
 export const slackDefaults = {

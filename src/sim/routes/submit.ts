@@ -1,5 +1,5 @@
 // The three submit endpoints. Order of refusals: bearer (401), body (400/413 envelope), rate limit
-// (HTTP 429, not queued), credits (402). Endpoints and fields: shared/reference/kie-api.md.
+// (HTTP 429, not queued), credits (402). Endpoints and fields: docs/kie-api.md.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimCore } from '../task-engine.js';
 import { fail, requireBearer } from '../envelope.js';

@@ -1,10 +1,10 @@
-// One stembot OS process (chaos runs and benchmarks) that can be SIGKILLed and started again on the same
-// port and database. It is
+// One stembot OS process that can be SIGKILLed and started again on the same port and database. It is
 // spawned as `node --import tsx <entry>` rather than `npx tsx <entry>`: tsx's CLI runs the script in a
 // grandchild, and a SIGKILL sent to the wrapper would leave the real stembot running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+export const entryPath = fileURLToPath(new URL('./stembot-entry.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export class StembotProcess {
@@ -17,12 +17,12 @@ export class StembotProcess {
   private readonly entry: string;
   private readonly readyTimeoutMs: number;
 
-  /** `entry`: the script to run (the chaos stembot, a benchmark server…). */
+  /** `entry` defaults to the instrumented stembot (stembot-entry.ts, used by the chaos run and the benches); the benchmarks start their own servers the same way. */
   constructor(
     private readonly env: Record<string, string>,
-    o: { entry: string; readyTimeoutMs?: number },
+    o: { entry?: string; readyTimeoutMs?: number } = {},
   ) {
-    this.entry = o.entry;
+    this.entry = o.entry ?? entryPath;
     this.readyTimeoutMs = o.readyTimeoutMs ?? 30_000;
   }
 

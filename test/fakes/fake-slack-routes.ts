@@ -4,8 +4,8 @@
 // (chat.postMessage and files.completeUploadExternal). Messages land in the server's common records, so the
 // same tally counts what a person would see. Shapes: docs/slack-uploads.md, docs/chat-platforms.md.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ChatMessage } from './fake-chat-server.js';
-import type { FaultSchedule } from './faults.js';
+import type { ChatMessage } from './chat-server.js';
+import type { FaultSchedule } from './chat-faults.js';
 
 interface SlackFile {
   name: string;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { slackRoutes } from './fake-slack-routes.js';
-import { FaultSchedule } from './faults.js';
+import { FaultSchedule } from './chat-faults.js';
 
 export interface ChatFile {
   name: string;
