@@ -36,17 +36,17 @@ describe('planEvent', () => {
     expect(d.ok && d.plan.files).toEqual([track(1)]);
   });
 
-  it('GIVEN a running job WHEN Kie reports a failure THEN it fails with the code, Kie’s code and words, and enqueues status + the failure notice', () => {
+  it('GIVEN a running job WHEN Kie reports a failure THEN it fails with the code, Kie’s code and words and the stage it had reached, and enqueues status + the failure notice', () => {
     const d = planEvent(job({ state: 'text', files: [track(1)] }), event({ stage: 'failed', code: 'KIE_CONTENT_VIOLATION', kieCode: 400, detail: 'content violation' }), NOW);
     expect(d).toEqual({
       ok: true,
-      plan: { to: 'failed', files: [track(1)], failure: { code: 'KIE_CONTENT_VIOLATION', kieCode: 400, detail: 'content violation' }, finishedAt: NOW, outbox: ['status', 'notify_failure'] },
+      plan: { to: 'failed', files: [track(1)], failure: { code: 'KIE_CONTENT_VIOLATION', kieCode: 400, detail: 'content violation', reached: 'text' }, finishedAt: NOW, outbox: ['status', 'notify_failure'] },
     });
   });
 
-  it('GIVEN a failure without Kie’s code or words (stembot gave up) THEN the failure holds only the code', () => {
+  it('GIVEN a failure without Kie’s code or words (stembot gave up) THEN the failure holds only the code and the stage reached', () => {
     const d = planEvent(job(), event({ source: 'stembot', stage: 'failed', code: 'POLL_GAVE_UP' }), NOW);
-    expect(d.ok && d.plan.failure).toEqual({ code: 'POLL_GAVE_UP' });
+    expect(d.ok && d.plan.failure).toEqual({ code: 'POLL_GAVE_UP', reached: 'submitted' });
   });
 
   it('GIVEN a stage seen before, a late one, or any event after the end THEN nothing is planned and the reason says why', () => {
