@@ -2,7 +2,8 @@
 // MIDI program from the instrument's name where one fits, drums on channel 10, velocity from Kie's 0–1.
 // Written with @tonejs/midi: a maintained, typed library whose writer already knows tracks, channels, program
 // changes, tempo and the seconds → ticks conversion — the parts a hand-rolled writer gets wrong (running status,
-// variable-length deltas, note-off ordering). Tests read the bytes back with a different parser (midi-file).
+// variable-length deltas, note-off ordering). Tests read the bytes back with the repository's own
+// reader (test/support/smf-reader.ts), which shares no code with @tonejs/midi or the `midi-file` package it uses.
 import tone from '@tonejs/midi';
 import type { MidiData } from '../core/types.js';
 

@@ -1,5 +1,5 @@
 // The .mid writer and the piano roll on Kie's own example (test/fixtures/kie/midi-callback-data-taskid.json),
-// read back with other tools: midi-file's parser and pngjs's decoder.
+// read back with other tools: the repository's own SMF reader (test/support/smf-reader.ts) and pngjs's decoder.
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';

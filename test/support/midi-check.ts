@@ -1,7 +1,9 @@
-// Reads what reached a fake chat server back with tools other than the ones that wrote it: the .mid with
-// `midi-file`'s parser (stembot writes with @tonejs/midi), the PNG by its signature and IHDR chunk.
-import { parseMidi } from 'midi-file';
+// Reads what reached a fake chat server back with tools other than the ones that wrote it: the .mid with the
+// repository's own reader (./smf-reader.ts), independent of the writer — stembot writes with @tonejs/midi, which
+// parses and writes through the `midi-file` package, so that package cannot be the judge (issue 13) — and the PNG
+// by its signature and IHDR chunk.
 import { expect } from 'vitest';
+import { readSmf } from './smf-reader.js';
 
 export interface ExpectedInstrument {
   name: string;
@@ -21,25 +23,22 @@ export interface ReadNote {
 
 /** Tracks with their name, channel, program and notes (absolute ticks). */
 export function readMidi(bytes: Uint8Array) {
-  const midi = parseMidi(bytes);
-  const tracks = midi.tracks.map((events) => {
-    let tick = 0;
-    let name: string | undefined;
+  const midi = readSmf(bytes);
+  const tracks = midi.tracks.map((track) => {
     let program: number | undefined;
     const open = new Map<number, { tick: number; velocity: number; channel: number }>();
     const notes: ReadNote[] = [];
-    for (const e of events as any[]) {
-      tick += e.deltaTime;
-      if (e.type === 'trackName') name = e.text;
-      if (e.type === 'programChange') program = e.programNumber;
-      if (e.type === 'noteOn' && e.velocity > 0) open.set(e.noteNumber, { tick, velocity: e.velocity, channel: e.channel });
-      if (e.type === 'noteOff' || (e.type === 'noteOn' && e.velocity === 0)) {
-        const on = open.get(e.noteNumber);
-        if (on) notes.push({ channel: on.channel, pitch: e.noteNumber, startTick: on.tick, endTick: tick, velocity: on.velocity });
-        open.delete(e.noteNumber);
+    for (const e of track.events) {
+      if (e.type === 'programChange') program = e.program;
+      if (e.type === 'noteOn') open.set(e.pitch, { tick: e.tick, velocity: e.velocity, channel: e.channel });
+      // The reader already turns a note-on with velocity 0 into a note-off.
+      if (e.type === 'noteOff') {
+        const on = open.get(e.pitch);
+        if (on) notes.push({ channel: on.channel, pitch: e.pitch, startTick: on.tick, endTick: e.tick, velocity: on.velocity });
+        open.delete(e.pitch);
       }
     }
-    return { name, program, notes };
+    return { name: track.name, program, notes };
   });
   return { header: midi.header, tracks };
 }
