@@ -1,28 +1,13 @@
 // Which stems a separation mode comes back with (docs/separation-results.md): Kie sends every one of these
 // keys, with an empty URL for a part the song does not have. The callback parser drops the empty ones, so the
 // ones missing from a finished job are the parts that are not in the song.
+import { SEPARATED_STEMS, STEMS_BY_MODE } from './kie-vocabulary.js';
 import type { Job } from './types.js';
 
-const expected: Record<'vocals' | 'stems', readonly { key: string; label: string }[]> = {
-  vocals: [
-    { key: 'vocal', label: 'Vocals' },
-    { key: 'instrumental', label: 'Instrumental' },
-  ],
-  // split_stem's twelve (record-info may add `piano`, which no callback carries: an extra, never missing).
-  stems: [
-    { key: 'vocal', label: 'Vocals' },
-    { key: 'backing_vocals', label: 'Backing Vocals' },
-    { key: 'drums', label: 'Drums' },
-    { key: 'bass', label: 'Bass' },
-    { key: 'guitar', label: 'Guitar' },
-    { key: 'keyboard', label: 'Keyboard' },
-    { key: 'percussion', label: 'Percussion' },
-    { key: 'strings', label: 'Strings' },
-    { key: 'synth', label: 'Synth' },
-    { key: 'fx', label: 'FX' },
-    { key: 'brass', label: 'Brass' },
-    { key: 'woodwinds', label: 'Woodwinds' },
-  ],
+const labelOf = new Map<string, string>(SEPARATED_STEMS.map((s) => [s.key, s.label]));
+const expected = {
+  vocals: STEMS_BY_MODE.vocals.map((key) => ({ key, label: labelOf.get(key)! })),
+  stems: STEMS_BY_MODE.stems.map((key) => ({ key, label: labelOf.get(key)! })),
 };
 
 /** Labels of the stems a finished separation came back without, in display order; empty for other jobs. */

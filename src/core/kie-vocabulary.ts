@@ -27,3 +27,34 @@ export const ADVANCED_STEM_NAMES = [
   'Cowbell', 'Viola', 'Sitar', 'Steel Drums', 'Piccolo', 'Theremin', 'Bagpipes', 'Hi-Hat', 'Music Box',
   'Melodica', 'Tabla', 'Koto', 'Djembe', 'Taiko', 'Didgeridoo',
 ] as const;
+
+/**
+ * The stems Kie's separations return, by stable key and the label a musician reads, in display order. Kie names
+ * them `drums_url` in callbacks and `drumsUrl` in record-info (src/kie/stems.ts maps those fields onto these keys);
+ * `piano` comes only in record-info (docs/kie-api.md "Polling").
+ */
+export const SEPARATED_STEMS = [
+  { key: 'vocal', label: 'Vocals' },
+  { key: 'instrumental', label: 'Instrumental' },
+  { key: 'backing_vocals', label: 'Backing Vocals' },
+  { key: 'drums', label: 'Drums' },
+  { key: 'bass', label: 'Bass' },
+  { key: 'guitar', label: 'Guitar' },
+  { key: 'piano', label: 'Piano' },
+  { key: 'keyboard', label: 'Keyboard' },
+  { key: 'percussion', label: 'Percussion' },
+  { key: 'strings', label: 'Strings' },
+  { key: 'synth', label: 'Synth' },
+  { key: 'fx', label: 'FX' },
+  { key: 'brass', label: 'Brass' },
+  { key: 'woodwinds', label: 'Woodwinds' },
+] as const;
+
+/**
+ * Which of those keys each mode comes back with (docs/separation-results.md): separate_vocal two, split_stem
+ * twelve (record-info may add `piano`, which no callback carries: an extra, never missing).
+ */
+export const STEMS_BY_MODE: Record<'vocals' | 'stems', readonly string[]> = {
+  vocals: ['vocal', 'instrumental'],
+  stems: ['vocal', 'backing_vocals', 'drums', 'bass', 'guitar', 'keyboard', 'percussion', 'strings', 'synth', 'fx', 'brass', 'woodwinds'],
+};

@@ -2,6 +2,7 @@
 // stembot only ever sees the stable key (`drums`) and the label a musician reads (`Drums`).
 // Sources: Kie's callback pages (test/fixtures/kie/separation-current-split-stem.json, split-stem-removal-info.json)
 // and docs/kie-api.md "Polling" (record-info also carries `pianoUrl`, which no callback page shows).
+import { SEPARATED_STEMS } from '../core/kie-vocabulary.js';
 import type { ResultFile } from '../core/types.js';
 
 export interface StemDef {
@@ -11,25 +12,11 @@ export interface StemDef {
   camel: string;
 }
 
-const def = (key: string, label: string, camel: string): StemDef => ({ key, label, snake: `${key}_url`, camel });
+// `backing_vocals` → `backingVocalsUrl`: record-info's spelling of the same field.
+const camelOf = (key: string) => `${key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}Url`;
 
-/** Known stems in display order (what a musician expects first comes first). */
-export const STEMS: readonly StemDef[] = [
-  def('vocal', 'Vocals', 'vocalUrl'),
-  def('instrumental', 'Instrumental', 'instrumentalUrl'),
-  def('backing_vocals', 'Backing Vocals', 'backingVocalsUrl'),
-  def('drums', 'Drums', 'drumsUrl'),
-  def('bass', 'Bass', 'bassUrl'),
-  def('guitar', 'Guitar', 'guitarUrl'),
-  def('piano', 'Piano', 'pianoUrl'),
-  def('keyboard', 'Keyboard', 'keyboardUrl'),
-  def('percussion', 'Percussion', 'percussionUrl'),
-  def('strings', 'Strings', 'stringsUrl'),
-  def('synth', 'Synth', 'synthUrl'),
-  def('fx', 'FX', 'fxUrl'),
-  def('brass', 'Brass', 'brassUrl'),
-  def('woodwinds', 'Woodwinds', 'woodwindsUrl'),
-];
+/** Known stems in display order (what a musician expects first comes first): the core's one list. */
+export const STEMS: readonly StemDef[] = SEPARATED_STEMS.map((s) => ({ key: s.key, label: s.label, snake: `${s.key}_url`, camel: camelOf(s.key) }));
 
 /** `origin_url` / `originUrl` is the input Kie separated, never a stem. */
 const ORIGIN_KEYS = new Set(['origin_url', 'originUrl']);
