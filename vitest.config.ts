@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (unit, contract, end-to-end against in-process fakes; `npm run test:unit`, about a
-// minute) and `process` (suites that start several processes or run long property-based campaigns:
-// multi-instance, fuzz, chaos). `npm test` runs both.
-const processSuites = ['test/multi/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/chaos/**/*.test.ts'];
+// Two projects. `unit`: unit, contract and end-to-end suites against in-process fakes (`npm run test:unit`).
+// `process`: suites that start other processes — several stembot instances, stembot as a child process,
+// Chromium — or run long property-based campaigns: multi-instance, fuzz, chaos, the browser, start-up and
+// Docker checks. `npm test` runs both.
+const processSuites = [
+  'test/multi/**/*.test.ts',
+  'test/fuzz/**/*.test.ts',
+  'test/chaos/**/*.test.ts',
+  'test/playground/browser*.test.ts',
+  'test/ops/docker.test.ts',
+  'test/ops/doctor-cli.test.ts',
+  'test/ops/startup-errors.test.ts',
+  'test/e2e/unconfirmed-submit.test.ts',
+];
 
 const shared = {
   testTimeout: 30_000,
@@ -20,7 +30,18 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: processSuites } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: processSuites,
+          // These suites mostly wait on sockets and timers, not the CPU: four at once on two cores instead of
+          // vitest's default of one worker there; each worker keeps its modules between files (no re-import).
+          maxWorkers: 4,
+          isolate: false,
+        },
+      },
       { test: { ...shared, name: 'process', include: processSuites } },
     ],
   },
