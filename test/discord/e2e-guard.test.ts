@@ -98,6 +98,8 @@ describe('private refusals', () => {
     const first = slashCommand('separate', { task_id: 'a1', audio_id: 'b1' }, musician, s.place());
     await s.send(first);
     await waitFor('the first job', () => /Started job/.test(s.discord.privateReply(first.token)?.content ?? ''));
+    // Wait until Kie has it, so its state cannot change between the refusal and the check below.
+    await waitFor('the first job at Kie', async () => (await s.jobs())[0]?.taskId);
     const second = slashCommand('separate', { task_id: 'a2', audio_id: 'b2' }, musician, s.place());
     await s.send(second);
     const reply = await waitFor('the refusal', () => s.discord.privateReply(second.token)?.content);
@@ -107,7 +109,7 @@ describe('private refusals', () => {
       [
         'You already have as many jobs running as allowed. Wait for one to finish, then try again.',
         'Your running jobs:',
-        `• \`${running!.id}\` — Stem separation (vocals + instrumental) of Kie track b1 — ${running!.state === 'queued' ? 'queued' : 'working at Kie'}`,
+        `• \`${running!.id}\` — Stem separation (vocals + instrumental) of Kie track b1 — working at Kie`,
         'See them with `/jobs`, or one with `/job <id>`.',
       ].join('\n'),
     );
