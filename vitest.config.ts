@@ -13,6 +13,8 @@ const processSuites = [
   'test/ops/doctor-cli.test.ts',
   'test/ops/startup-errors.test.ts',
   'test/e2e/unconfirmed-submit.test.ts',
+  // Times a worker thread against a file's growth: not beside four other suites at once.
+  'test/store/sqlite-checkpoints.test.ts',
 ];
 
 const shared = {

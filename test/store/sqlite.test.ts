@@ -1,11 +1,8 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { CheckpointReport } from '../../src/store/sqlite/checkpointer.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
-import { jobStoreContract, newJob } from '../contract/job-store.contract.js';
+import { jobStoreContract } from '../contract/job-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stembot-store-'));
 let n = 0;
@@ -23,52 +20,3 @@ jobStoreContract(
   async (s) => new SqliteJobStore(files.get(s)!),
 );
 
-describe('SQLite WAL checkpoints', () => {
-  // Enough callbacks to pass SQLite's automatic checkpoint threshold (1,000 WAL pages) several times over.
-  async function fill(s: SqliteJobStore, jobs: number, tag: string): Promise<void> {
-    for (let i = 0; i < jobs; i++) {
-      const j = await s.createJob(newJob({ callbackToken: `tok-${tag}-${i}` }), ['open']);
-      await s.markSubmitted(j.id, `task-${tag}-${i}`, 2, 9);
-      const files = Array.from({ length: 12 }, (_, k) => ({ key: `stem-${k}`, label: `Stem ${k}`, url: `https://x.test/${tag}/${i}/${k}.mp3` }));
-      await s.intakeCallback({ token: `tok-${tag}-${i}`, taskId: `task-${tag}-${i}`, event: { taskId: `task-${tag}-${i}`, source: 'callback', stage: 'complete', files }, now: 3, nextPollAt: 9 });
-    }
-  }
-  const walBytes = (file: string) => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-
-  // One retry: SQLite restarts the WAL from its start only when no checkpoint is reading it at that moment; on a
-  // machine busy with other suites the worker's next periodic pass can coincide with the second round's first
-  // write, and that round then appends once more (the WAL is reused from the round after).
-  it('GIVEN a file store WHEN callbacks are written THEN a worker thread checkpoints the WAL (the serving connection never does) and the WAL stops growing', { retry: 1 }, async () => {
-    const file = join(dir, `ckpt-${++n}.db`);
-    const reports: CheckpointReport[] = [];
-    const s = new SqliteJobStore(file, { checkpointIntervalMs: 50, onCheckpoint: (r) => reports.push(r) });
-    await s.migrate();
-    await fill(s, 400, 'a');
-    reports.length = 0; // only checkpoints after the last write count
-    const caughtUp = () => reports.some((r) => r.checkpointed > 1_000 && r.checkpointed === r.log);
-    for (let i = 0; i < 250 && !caughtUp(); i++) await new Promise((r) => setTimeout(r, 20));
-    // The worker copied the whole first round back (more than the 1,000 pages at which SQLite would have
-    // stopped the event loop for its own checkpoint).
-    expect(caughtUp()).toBe(true);
-    const afterFirst = walBytes(file);
-    await fill(s, 400, 'b');
-    await new Promise((r) => setTimeout(r, 200));
-    // The second round reused the checkpointed WAL instead of appending to it.
-    expect(walBytes(file)).toBeLessThanOrEqual(afterFirst * 1.2);
-    await s.close();
-  });
-
-  it('GIVEN checkpoints off the serving connection WHEN it commits past 1,000 WAL pages THEN it does not checkpoint by itself', async () => {
-    const file = join(dir, `ckpt-${++n}.db`);
-    // A worker that waits an hour: only the serving connection could checkpoint within this test.
-    const s = new SqliteJobStore(file, { checkpointIntervalMs: 3_600_000 });
-    await s.migrate();
-    await fill(s, 400, 'c');
-    const probe = new Database(file, { readonly: true });
-    // Frames still waiting in the WAL: with SQLite's automatic checkpoint they would have been copied back.
-    const size = walBytes(file);
-    probe.close();
-    expect(size).toBeGreaterThan(3 * 1_000 * 4096);
-    await s.close();
-  });
-});
