@@ -42,9 +42,11 @@ export default defineConfig({
           // vitest's default of one worker there; each worker keeps its modules between files (no re-import).
           maxWorkers: 4,
           isolate: false,
+          // `npm test` runs this project first, then `process`, so the two never compete for the cores.
+          sequence: { groupOrder: 0 },
         },
       },
-      { test: { ...shared, name: 'process', include: processSuites } },
+      { test: { ...shared, name: 'process', include: processSuites, sequence: { groupOrder: 1 } } },
     ],
   },
 });
