@@ -25,7 +25,7 @@ describe('SQLite WAL checkpoints', () => {
   }
   const walBytes = (file: string) => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
 
-  it('GIVEN a file store WHEN callbacks are written THEN a worker thread checkpoints the WAL (the serving connection never does) and the WAL stops growing', async () => {
+  it('GIVEN a file store WHEN callbacks are written, round after round THEN a worker thread checkpoints the whole WAL back each time (the serving connection never does)', async () => {
     const file = join(dir, `ckpt-${++n}.db`);
     const reports: CheckpointReport[] = [];
     const s = new SqliteJobStore(file, { checkpointIntervalMs: 50, onCheckpoint: (r) => reports.push(r) });
@@ -37,11 +37,15 @@ describe('SQLite WAL checkpoints', () => {
     // The worker copied the whole first round back (more than the 1,000 pages at which SQLite would have
     // stopped the event loop for its own checkpoint).
     expect(caughtUp()).toBe(true);
-    const afterFirst = walBytes(file);
-    await fill(s, 400, 'b');
-    await new Promise((r) => setTimeout(r, 200));
-    // The second round reused the checkpointed WAL instead of appending to it.
-    expect(walBytes(file)).toBeLessThanOrEqual(afterFirst * 1.2);
+    // Three more rounds: each time the worker copies everything back. (Whether SQLite then restarts the WAL file
+    // from its start depends on no checkpoint pass reading it at the next write's first moment; with a pass every
+    // 50 ms that is not reliable, so the file's size is not asserted here — see docs/intake-performance.md.)
+    for (const tag of ['b', 'c', 'd']) {
+      await fill(s, 400, tag);
+      reports.length = 0;
+      for (let i = 0; i < 250 && !caughtUp(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(caughtUp()).toBe(true);
+    }
     await s.close();
   });
 
