@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects. `unit`: unit, contract and end-to-end suites against in-process fakes (`npm run test:unit`).
 // `process`: suites that start other processes — several stembot instances, stembot as a child process,
-// Chromium — or run long property-based campaigns: multi-instance, fuzz, chaos, the browser, start-up and
-// Docker checks. `npm test` runs both.
+// Chromium — run long property-based campaigns, or depend on real time: multi-instance, fuzz, chaos, the
+// browser, start-up and Docker checks, checkpoint timing, spend queues. `npm test` runs both.
 const processSuites = [
   'test/multi/**/*.test.ts',
   'test/fuzz/**/*.test.ts',
@@ -13,8 +13,12 @@ const processSuites = [
   'test/ops/doctor-cli.test.ts',
   'test/ops/startup-errors.test.ts',
   'test/e2e/unconfirmed-submit.test.ts',
-  // Times a worker thread against a file's growth: not beside four other suites at once.
+  // Time-sensitive: a worker thread against a file's growth; queue positions against Kie's window in real time.
+  // They run alone, not beside four other suites at once.
   'test/store/sqlite-checkpoints.test.ts',
+  'test/e2e/spend.test.ts',
+  'test/discord/e2e-spend.test.ts',
+  'test/slack/spend.test.ts',
 ];
 
 const shared = {
