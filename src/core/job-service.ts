@@ -172,31 +172,6 @@ export class JobService implements JobsApi {
     return { ok: true };
   }
 
-  /**
-   * Record `taskId` as the Kie task of a job stembot submitted but whose answer it never stored (see the
-   * callback route). Only a queued job takes one; answers the job as it now is, or undefined when it cannot
-   * be that job's task (the job is past submission with another task, or was never submitted).
-   */
-  async adoptTask(job: Job, taskId: string, nextPollAt: number): Promise<Job | undefined> {
-    // A task another job already owns is not this job's (a stranger's callback, or a replay with another id).
-    const owned = async () => {
-      const owner = await this.o.store.findByTaskId(taskId);
-      return owner !== undefined && owner.id !== job.id;
-    };
-    if (await owned()) return undefined;
-    let r: ApplyOutcome;
-    try {
-      r = await this.o.store.markSubmitted(job.id, taskId, this.o.clock.now(), nextPollAt);
-    } catch (err) {
-      // Another job recorded the same task between the check and the write: the store's unique task id refused it.
-      if (await owned()) return undefined;
-      throw err;
-    }
-    if (r.applied) this.o.onWork?.();
-    // Not applied but the same task: the submission's own answer was recorded a moment before.
-    return r.job.taskId === taskId ? r.job : undefined;
-  }
-
   /** A Kie callback that passed the route's checks: one store call (see JobStore.intakeCallback). */
   async intakeCallback(token: string, taskId: string, event: JobEvent, nextPollAt: number): Promise<IntakeOutcome> {
     let out: IntakeOutcome;

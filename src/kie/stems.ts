@@ -91,12 +91,3 @@ export function withOriginIds(files: ResultFile[], entries: readonly OriginDataE
     return byName && usable(byName.id) ? { ...f, audioId: byName.id.trim() } : f;
   });
 }
-
-/**
- * split_stem_advanced isolates one instrument, but neither its callback nor record-info says which one
- * (the name lives only in the request). The caller, which knows the job's `stem`, labels a single result.
- */
-export function labelSingleStem(files: ResultFile[], stemName: string): ResultFile[] {
-  const [only] = files;
-  return files.length === 1 && only ? [{ ...only, label: stemName }] : files;
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mapKieCode } from '../../src/kie/errors.js';
 import { ADVANCED_STEM_NAMES } from '../../src/core/kie-vocabulary.js';
-import { labelSingleStem, stemFilesFromOriginData, stemFilesFromRecord } from '../../src/kie/stems.js';
+import { labelSingleStem } from '../../src/core/intake.js';
+import { stemFilesFromOriginData, stemFilesFromRecord } from '../../src/kie/stems.js';
 
 describe('mapKieCode — GIVEN Kie’s numeric codes', () => {
   it.each([
@@ -70,10 +71,15 @@ describe('stems — GIVEN Kie’s two spellings of the same stems', () => {
   });
 
   it('WHEN a single-instrument result is labelled THEN it carries the stem name; several files are left alone', () => {
+    const single = { kind: 'separate', mode: 'single', stem: 'Drum Kit' } as const;
+    const done = (files: { key: string; label: string; url: string }[]) => ({ taskId: 't', source: 'callback', stage: 'complete', files }) as const;
     const one = [{ key: 'stem', label: 'Stem', url: 'https://k/1.mp3' }];
-    expect(labelSingleStem(one, 'Drum Kit')).toEqual([{ key: 'stem', label: 'Drum Kit', url: 'https://k/1.mp3' }]);
-    const two = [...one, { key: 'b', label: 'B', url: 'https://k/2.mp3' }];
-    expect(labelSingleStem(two, 'Drum Kit')).toBe(two);
+    expect(labelSingleStem(single, done(one))).toEqual(done([{ key: 'stem', label: 'Drum Kit', url: 'https://k/1.mp3' }]));
+    const two = done([...one, { key: 'b', label: 'B', url: 'https://k/2.mp3' }]);
+    expect(labelSingleStem(single, two)).toBe(two);
+    // Another mode's single file is not relabelled.
+    const vocals = done(one);
+    expect(labelSingleStem({ kind: 'separate', mode: 'vocals' }, vocals)).toBe(vocals);
   });
 
   it('THEN the advanced stem names hold 98 unique names including the common ones', () => {
