@@ -1,6 +1,7 @@
 // Polling: the fallback when no callback comes (and the only source when PUBLIC_URL is unset). Each due
 // job is claimed by pushing its next poll forward, read through record-info, and the answer becomes the
 // same JobEvent a callback would have produced.
+import { PeriodicPass } from './periodic-pass.js';
 import type { Clock, JobStore, KiePort } from './ports.js';
 import type { Job, JobEvent } from './types.js';
 
@@ -20,26 +21,23 @@ export interface PollerOptions {
 }
 
 export class Poller {
-  private timer: NodeJS.Timeout | null = null;
-  private busy: Promise<void> | null = null;
+  private readonly loop: PeriodicPass;
 
-  constructor(private readonly o: PollerOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.o.tickMs);
-    this.timer.unref();
+  constructor(private readonly o: PollerOptions) {
+    this.loop = new PeriodicPass(() => this.pass(), o.tickMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.busy;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over due jobs; overlapping calls share the pass in progress. */
   tick(): Promise<void> {
-    this.busy ??= this.pass().finally(() => (this.busy = null));
-    return this.busy;
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {

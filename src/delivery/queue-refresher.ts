@@ -6,6 +6,7 @@
 // The edit goes straight to the chat (not through the outbox): a queued job's next outbox item is its
 // `submit`, and a `status` item would wait behind it. So the job is read again after the edit, and if it
 // moved on meanwhile a `status` item is enqueued to put the card right.
+import { PeriodicPass } from '../core/periodic-pass.js';
 import type { ChatPorts, Clock, JobStore } from '../core/ports.js';
 import { statusView, type QueuePlace } from '../core/status-view.js';
 import type { Job } from '../core/types.js';
@@ -30,29 +31,24 @@ function placeOf(ahead: number, perWindow: number, windowMs: number): QueuePlace
 }
 
 export class QueueRefresher {
-  private timer: NodeJS.Timeout | null = null;
-  private busy: Promise<void> | null = null;
+  private readonly loop: PeriodicPass;
   /** What each card last showed, and when it was edited. */
   private readonly shown = new Map<string, { ahead: number; at: number }>();
 
-  constructor(private readonly o: QueueRefresherOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.o.tickMs);
-    this.timer.unref();
+  constructor(private readonly o: QueueRefresherOptions) {
+    this.loop = new PeriodicPass(() => this.pass().catch((err) => this.o.log.warn({ err }, 'queue refresh failed')), o.tickMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.busy;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   tick(): Promise<void> {
-    this.busy ??= this.pass()
-      .catch((err) => this.o.log.warn({ err }, 'queue refresh failed'))
-      .finally(() => (this.busy = null));
-    return this.busy;
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {
