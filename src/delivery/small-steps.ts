@@ -177,9 +177,11 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   }
   if (job.submitStartedAt) return stopUnconfirmed(d, job, 'an earlier attempt was sent and never answered');
   const src = await sourceFor(d, job);
-  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
-  if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
   const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
+  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything. Not redundant with the
+  // hook below: src/kie/port.ts passes `stillWanted` to the separation and add-vocals/instrumental submissions
+  // only, so a MIDI or WAV job (whose source may take a record-info read) is checked here alone.
+  if (src.ok && !(await stillWanted())) return { ok: true };
   let r: Result<{ taskId: string }>;
   let sent = false;
   if (src.ok) {
