@@ -10,7 +10,7 @@ import { noteCount } from '../kie/follow-ups.js';
 import { midiFileBytes } from './midi-file.js';
 import { sanitize, songTitle } from './naming.js';
 import { pianoRollPng } from './piano-roll.js';
-import type { StepResult } from './step-result.js';
+import { chatFail, type StepResult } from './step-result.js';
 
 export interface MidiDeliverDeps {
   store: JobStore;
@@ -28,16 +28,10 @@ export async function deliverMidi(deps: MidiDeliverDeps, chat: ChatPort, job: Jo
   const keyBase = `${job.id}:r${round}`;
   if (job.delivered.some((d) => d.round === round && d.key === 'midi')) return { ok: true };
   const midi = job.files.find((f) => f.midi)?.midi;
-  const fail = (r: { code: string; detail?: string; retryAfterMs?: number }): StepResult => ({
-    ok: false,
-    retry: r.code === 'RATE_LIMITED' || r.code === 'TRANSIENT',
-    error: `chat: ${r.code}${r.detail ? ` ${r.detail}` : ''}`,
-    ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}),
-  });
   if (!midi || noteCount(midi) === 0) {
     const text = `Kie finished the MIDI for **${songTitle(job)}**, but it found no notes in it — nothing to put in a MIDI file. This happens with some 12-stem separations; try the MIDI button on a vocals + instrumental separation, or on one stem.`;
     const r = await chat.post(job, job.threadId || null, { text, mention: true }, `${keyBase}:midi-empty`);
-    if (!r.ok) return fail(r);
+    if (!r.ok) return chatFail(r);
     await deps.store.addDelivered(job.id, [{ key: 'midi', name: 'no notes', as: 'skipped', round, messageId: r.value.messageId }], deps.now());
     return { ok: true };
   }
@@ -64,7 +58,7 @@ export async function deliverMidi(deps: MidiDeliverDeps, chat: ChatPort, job: Jo
       },
       `${keyBase}:midi`,
     );
-    if (!r.ok) return fail(r);
+    if (!r.ok) return chatFail(r);
     await deps.store.addDelivered(
       job.id,
       [

@@ -10,7 +10,7 @@ import type { FailureCode, Job, JobEvent, Result } from '../core/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { DownloadCredentials } from './credentials.js';
 import type { Downloader } from './downloader.js';
-import type { StepResult } from './step-result.js';
+import { chatFail, type StepResult } from './step-result.js';
 
 export interface StepDeps {
   store: JobStore;
@@ -32,18 +32,11 @@ export interface StepDeps {
   afterSubmit?: (job: Job) => void;
 }
 
-const chatFail = (code: string, retryAfterMs?: number, detail?: string): StepResult => ({
-  ok: false,
-  retry: code === 'RATE_LIMITED' || code === 'TRANSIENT',
-  error: `chat: ${code}${detail ? ` ${detail}` : ''}`,
-  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-});
-
 export async function openConversation(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
   let messageId = job.statusMessageId;
   if (!messageId) {
     const r = await chat.postStatus(job, statusView(job, d.now()));
-    if (!r.ok) return chatFail(r.code, r.retryAfterMs, r.detail);
+    if (!r.ok) return chatFail(r);
     messageId = r.value.messageId;
     await d.store.updateJob(job.id, { statusMessageId: messageId }, d.now());
   }
@@ -54,21 +47,21 @@ export async function openConversation(d: StepDeps, chat: ChatPort, job: Job): P
     await d.store.updateJob(job.id, { threadId: t.value.threadId }, d.now());
     return { ok: true };
   }
-  if (t.code === 'RATE_LIMITED' || t.code === 'TRANSIENT') return chatFail(t.code, t.retryAfterMs, t.detail);
+  if (t.code === 'RATE_LIMITED' || t.code === 'TRANSIENT') return chatFail(t);
   // No thread possible (permission, forum channel): reply in the channel, and say so once.
   await d.store.updateJob(job.id, { threadId: '' }, d.now());
   const note = await chat.post(job, null, { text: 'I could not open a thread here, so results for this job will arrive in this channel.' }, `${job.id}:nothread`);
-  return note.ok ? { ok: true } : chatFail(note.code, note.retryAfterMs, note.detail);
+  return note.ok ? { ok: true } : chatFail(note);
 }
 
 export async function refreshStatus(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
   const view = statusView(job, d.now());
   if (job.statusMessageId) {
     const r = await chat.editStatus(job, job.statusMessageId, view);
-    return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+    return r.ok ? { ok: true } : chatFail(r);
   }
   const r = await chat.postStatus(job, view);
-  if (!r.ok) return chatFail(r.code, r.retryAfterMs, r.detail);
+  if (!r.ok) return chatFail(r);
   await d.store.updateJob(job.id, { statusMessageId: r.value.messageId }, d.now());
   return { ok: true };
 }
@@ -81,7 +74,7 @@ export async function notifyUnconfirmed(d: StepDeps, chat: ChatPort, job: Job): 
     'If it did, the results will arrive here by themselves. If nothing comes, press **Submit again** — Kie cannot recognise a repeat, so if the first one did start you may be charged twice.';
   const message = { text, mention: true, actions: [{ id: 'resubmit' as const, label: 'Submit again (may charge twice)', jobId: job.id }] };
   const r = await chat.post(job, job.threadId || null, message, `${job.id}:unconfirmed:${job.submitUnconfirmedAt}`);
-  return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+  return r.ok ? { ok: true } : chatFail(r);
 }
 
 export async function notifyFailure(d: StepDeps, chat: ChatPort, job: Job): Promise<StepResult> {
@@ -89,7 +82,7 @@ export async function notifyFailure(d: StepDeps, chat: ChatPort, job: Job): Prom
   if (f?.detail) d.log?.info({ jobId: job.id, code: f.code, detail: f.detail }, 'job failed');
   const text = `**${kindLabels[job.kind]} failed** for ${job.inputName}. ${f ? describeFailure(f.code, f.detail, job.kind) : 'Something went wrong.'}`;
   const r = await chat.post(job, job.threadId || null, { text, mention: true }, `${job.id}:failure`);
-  return r.ok ? { ok: true } : chatFail(r.code, r.retryAfterMs, r.detail);
+  return r.ok ? { ok: true } : chatFail(r);
 }
 
 // Kie failures that may pass on their own: retried with backoff before the job is failed.
@@ -177,9 +170,11 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   }
   if (job.submitStartedAt) return stopUnconfirmed(d, job, 'an earlier attempt was sent and never answered');
   const src = await sourceFor(d, job);
-  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything.
-  if (src.ok && (await d.store.getJob(job.id))?.state !== 'queued') return { ok: true };
   const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
+  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything. Not redundant with the
+  // hook below: src/kie/port.ts passes `stillWanted` to the separation and add-vocals/instrumental submissions
+  // only, so a MIDI or WAV job (whose source may take a record-info read) is checked here alone.
+  if (src.ok && !(await stillWanted())) return { ok: true };
   let r: Result<{ taskId: string }>;
   let sent = false;
   if (src.ok) {

@@ -19,7 +19,11 @@ export interface SpendAlertsOptions {
 export class SpendAlerts {
   constructor(private readonly o: SpendAlertsOptions) {}
 
-  /** Read the balance after a submission; below the threshold, tell the admins (once a day). */
+  /**
+   * Read the balance after a submission; below the threshold, tell the admins (once a day). The read happens even
+   * with KIE_LOW_BALANCE off (0): it is also what keeps the stembot_kie_balance_credits gauge current (`onBalance`),
+   * and it runs off the worker's path (background.ts does not await it), one small GET per accepted job.
+   */
   async afterSubmit(): Promise<void> {
     const r = await this.o.kie.credits();
     if (!r.ok) {

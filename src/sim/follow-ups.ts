@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { SimFile, SimTask } from './tasks.js';
 import { isRevealed } from './tasks.js';
+import { originIdOf } from './record-info.js';
 import { seedFrom } from './wav.js';
 
 export interface SimNote {
@@ -25,8 +26,6 @@ export type FollowUpParsed =
   | { ok: true; params: { taskId: string; audioId?: string; callBackUrl: string }; parent: SimTask; stem?: SimFile }
   | { ok: false; code: 400; msg: string };
 
-/** The separated track an originData id names (record-info gives `${taskId}-${key}`). */
-export const originIdOf = (task: SimTask, file: SimFile): string => `${task.id}-${file.key}`;
 
 export function parseFollowUp(kind: 'midi' | 'wav', body: unknown, getTask: (id: string) => SimTask | undefined): FollowUpParsed {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, code: 400, msg: 'request body must be a JSON object' };

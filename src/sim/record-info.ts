@@ -1,7 +1,10 @@
 // What the two record-info endpoints answer: the task's truth at this moment, camelCase, as
 // https://docs.kie.ai/suno-api/get-vocal-separation-details and the music task details page describe.
 import { camelUrlKey, recordInfoStemKeys } from './stems.js';
-import { isRevealed, type SimTask } from './tasks.js';
+import { isRevealed, type SimFile, type SimTask } from './tasks.js';
+
+/** The id originData gives a separated track; a MIDI request names a stem by it (follow-ups.ts). */
+export const originIdOf = (task: SimTask, file: SimFile): string => `${task.id}-${file.key}`;
 
 export type SeparationFlag = 'PENDING' | 'SUCCESS' | 'CREATE_TASK_FAILED' | 'GENERATE_AUDIO_FAILED' | 'CALLBACK_EXCEPTION';
 export type GenerationStatus =
@@ -29,7 +32,7 @@ export function separationRecord(task: SimTask): Record<string, unknown> {
     for (const key of recordInfoStemKeys) response[camelUrlKey(key)] = null;
     const present = task.files.filter((f) => isRevealed(task, f));
     for (const f of present) response[camelUrlKey(f.key)] = f.url;
-    response.originData = present.map((f) => ({ audio_url: f.url, stem_type_group_name: f.label, id: `${task.id}-${f.key}`, duration: f.durationSec }));
+    response.originData = present.map((f) => ({ audio_url: f.url, stem_type_group_name: f.label, id: originIdOf(task, f), duration: f.durationSec }));
   }
   return {
     taskId: task.id,

@@ -1,34 +1,26 @@
 // Demo mode runs the Kie simulator on stembot's own server, and the simulator accepts any bearer: these
 // tests attack it over a real port the way anyone who reaches the server could.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FormData, request } from 'undici';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { createStembot, type Stembot } from '../../src/stembot.js';
+import type { Stembot } from '../../src/stembot.js';
+import { tempStembot, type TempStembot } from '../support/temp-stembot.js';
 
 const AUTH = { authorization: 'Bearer anything-goes' };
-let bot: Stembot | undefined;
+let running: TempStembot | undefined;
 let extra: FastifyInstance | undefined;
-let dir: string | undefined;
 afterEach(async () => {
-  await bot?.stop();
+  await running?.dispose();
   await extra?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  bot = extra = dir = undefined;
+  running = extra = undefined;
 });
 
 async function demo(env: Record<string, string> = {}): Promise<{ bot: Stembot; base: string }> {
-  dir = mkdtempSync(join(tmpdir(), 'stembot-demo-sec-'));
-  const loaded = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'silent', ...env }, { shedEventLoopDelayMs: 0 });
-  if (!loaded.ok) throw new Error(loaded.message);
-  bot = await createStembot(loaded.config, { logger: createLogger('silent'), collectDefaultMetrics: false, worker: false });
-  const base = await bot.start(0);
-  return { bot, base };
+  running = await tempStembot('stembot-demo-sec-', env);
+  const base = await running.bot.start(0);
+  return { bot: running.bot, base };
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = AUTH) {

@@ -1,27 +1,17 @@
 // /metrics behind METRICS_TOKEN: without the right bearer nothing is disclosed; the probes stay open.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { createStembot, type Stembot } from '../../src/stembot.js';
+import { tempStembot, type TempStembot } from '../support/temp-stembot.js';
 
-let bot: Stembot | undefined;
-let dir: string | undefined;
+let running: TempStembot | undefined;
 afterEach(async () => {
-  await bot?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  bot = dir = undefined;
+  await running?.dispose();
+  running = undefined;
 });
 
 async function app(env: Record<string, string> = {}) {
-  dir = mkdtempSync(join(tmpdir(), 'stembot-metrics-'));
-  const loaded = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'silent', ...env }, { shedEventLoopDelayMs: 0 });
-  if (!loaded.ok) throw new Error(loaded.message);
-  bot = await createStembot(loaded.config, { logger: createLogger('silent'), collectDefaultMetrics: false, worker: false });
-  await bot.app.ready();
-  return bot;
+  running = await tempStembot('stembot-metrics-', env);
+  await running.bot.app.ready();
+  return running.bot;
 }
 
 describe('/metrics can be protected', () => {

@@ -1,30 +1,23 @@
 // The playground gate behind a proxy, attacked through the real app (createStembot + inject): cross-site
 // requests (CSRF), forged X-Forwarded-For against the login limiter, and the session cookie's Secure flag.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { PlaygroundChat } from '../../src/chat/playground/chat-port.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { createStembot, type Stembot } from '../../src/stembot.js';
+import type { Stembot } from '../../src/stembot.js';
+import { tempStembot, type TempStembot } from '../support/temp-stembot.js';
 
 const PASSWORD = 'river-song';
-let bot: Stembot | undefined;
-let dir: string | undefined;
+let running: TempStembot | undefined;
 afterEach(async () => {
-  await bot?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  bot = dir = undefined;
+  await running?.dispose();
+  running = undefined;
 });
 
+/** A fresh app; the one before it (if any) is stopped and removed first. */
 async function app(env: Record<string, string> = {}) {
-  dir = mkdtempSync(join(tmpdir(), 'stembot-gate-'));
-  const loaded = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'silent', PLAYGROUND_PASSWORD: PASSWORD, ...env }, { shedEventLoopDelayMs: 0 });
-  if (!loaded.ok) throw new Error(loaded.message);
-  bot = await createStembot(loaded.config, { logger: createLogger('silent'), collectDefaultMetrics: false, worker: false });
-  await bot.app.ready();
-  return bot;
+  await running?.dispose();
+  running = await tempStembot('stembot-gate-', { PLAYGROUND_PASSWORD: PASSWORD, ...env });
+  await running.bot.app.ready();
+  return running.bot;
 }
 
 // inject's default Host is localhost:80, so the server's own origin is http://localhost.
@@ -83,18 +76,10 @@ describe('the playground gate holds behind a proxy', () => {
   it('GIVEN an https PUBLIC_URL, or a trusted X-Forwarded-Proto https THEN the session cookie is Secure; a forged one without TRUST_PROXY is not believed', async () => {
     let b = await app({ PUBLIC_URL: 'https://bot.example.com' });
     expect(String((await login(b, PASSWORD, { origin: 'https://bot.example.com' })).headers['set-cookie'])).toMatch(/; Secure/);
-    await b.stop();
-    rmSync(dir!, { recursive: true, force: true });
-    bot = undefined;
-
     b = await app({ TRUST_PROXY: 'true' });
     const proxied = await login(b, PASSWORD, { host: 'localhost', origin: 'https://localhost', 'x-forwarded-proto': 'https' });
     expect(proxied.statusCode).toBe(200);
     expect(String(proxied.headers['set-cookie'])).toMatch(/; Secure/);
-    await b.stop();
-    rmSync(dir!, { recursive: true, force: true });
-    bot = undefined;
-
     b = await app();
     const forged = await login(b, PASSWORD, { 'x-forwarded-proto': 'https' });
     expect(forged.statusCode).toBe(200);

@@ -1,14 +1,11 @@
 // Slow clients cannot hold the server: a body (or headers) dripped a byte at a time is cut off within the
 // configured timeout, while normal requests and a slow-but-steady upload on an upload route still succeed.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { loadConfig, type Tuning } from '../../src/config.js';
-import { createLogger } from '../../src/ops/logger.js';
-import { createStembot, type Stembot } from '../../src/stembot.js';
+import type { Tuning } from '../../src/config.js';
+import type { Stembot } from '../../src/stembot.js';
+import { tempStembot, type TempStembot } from '../support/temp-stembot.js';
 
 const tuning: Partial<Tuning> = {
   shedEventLoopDelayMs: 0,
@@ -20,18 +17,15 @@ const tuning: Partial<Tuning> = {
 };
 
 let bot: Stembot | undefined;
-let dir: string | undefined;
+let running: TempStembot | undefined;
 afterEach(async () => {
-  await bot?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  bot = dir = undefined;
+  await running?.dispose();
+  running = bot = undefined;
 });
 
 async function start(): Promise<{ port: number; base: string }> {
-  dir = mkdtempSync(join(tmpdir(), 'stembot-slow-'));
-  const loaded = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, DATA_DIR: dir, LOG_LEVEL: 'silent' }, tuning);
-  if (!loaded.ok) throw new Error(loaded.message);
-  bot = await createStembot(loaded.config, { logger: createLogger('silent'), collectDefaultMetrics: false, worker: false });
+  running = await tempStembot('stembot-slow-', {}, tuning);
+  bot = running.bot;
   const base = await bot.start(0);
   return { port: Number(new URL(base).port), base };
 }

@@ -3,8 +3,9 @@
 // the parent task must exist and be finished, as Kie requires.
 import type { FastifyInstance } from 'fastify';
 import type { SimCore } from '../task-engine.js';
-import { fail, ok, requireBearer } from '../envelope.js';
+import { fail, requireBearer } from '../envelope.js';
 import { midiRecord, parseFollowUp, wavRecord } from '../follow-ups.js';
+import { recordInfoRoute } from './read.js';
 import { requestBase } from './submit.js';
 
 export function followUpRoutes(app: FastifyInstance, core: SimCore): void {
@@ -28,14 +29,6 @@ export function followUpRoutes(app: FastifyInstance, core: SimCore): void {
       return reply.code(outcome.status).send(outcome.body);
     });
 
-    app.get<{ Querystring: { taskId?: string } }>(`/api/v1/${kind}/record-info`, async (req, reply) => {
-      if (requireBearer(req, reply, core.opts.apiKey) === undefined) return reply;
-      const taskId = req.query.taskId?.trim();
-      if (!taskId) return fail(400, 'taskId is required');
-      const task = core.tasks.get(taskId);
-      if (!task || task.family !== kind) return fail(404, `Task not found: ${taskId}`);
-      if (!core.readAllowed(taskId)) return reply.code(429).send(fail(429, 'Too many requests: at most 3 queries per second per task'));
-      return ok(kind === 'midi' ? midiRecord(task) : wavRecord(task));
-    });
+    recordInfoRoute(app, core, `/api/v1/${kind}/record-info`, kind, kind === 'midi' ? midiRecord : wavRecord);
   }
 }
