@@ -1,12 +1,10 @@
 // The cost table and KIE_COSTS, the budget sentences, and the periods they count in (docs/costs.md).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { costOf, defaultCosts, estimatedCost, parseCosts, useCostTable } from '../../src/core/costs.js';
+import { costOf, defaultCosts, parseCosts } from '../../src/core/costs.js';
 import { JobService } from '../../src/core/job-service.js';
 import { describeBudgetRefusal, periods } from '../../src/core/spend.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
-
-afterEach(() => useCostTable(defaultCosts));
 
 describe('costs', () => {
   it('GIVEN no KIE_COSTS THEN each operation costs the documented default', () => {
@@ -30,10 +28,10 @@ describe('costs', () => {
     expect(parseCosts('split_stem_advanced=0')).toEqual({ ok: true, table: { ...defaultCosts, split_stem_advanced: 0 } });
   });
 
-  it('GIVEN the configured table THEN estimatedCost(kind, params) and a new job both use it', async () => {
+  // The Kie port's use of the table (telling a 429 apart) is in test/kie/port.test.ts.
+  it('GIVEN the configured table THEN costOf(params, table) and a new job both use it', async () => {
     const table = { ...defaultCosts, split_stem: 60 };
-    useCostTable(table);
-    expect(estimatedCost('separate', { kind: 'separate', mode: 'stems' })).toBe(60);
+    expect(costOf({ kind: 'separate', mode: 'stems' }, table)).toBe(60);
     const store = new SqliteJobStore(':memory:');
     await store.migrate();
     const service = new JobService({ store, clock: { now: () => Date.UTC(2026, 11, 3, 12) }, maxInputBytes: 1e6, maxActivePerUser: 0, maxActivePerWorkspace: 0, costs: table, budgetUserDaily: 100 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KiePort } from '../../src/core/ports.js';
 import type { JobParams } from '../../src/core/types.js';
 import type { KieClient } from '../../src/kie/client.js';
+import { defaultCosts } from '../../src/core/costs.js';
 import { createKiePort } from '../../src/kie/port.js';
 import { envelope, fixture, mockedClient, seen, type Seen } from './helpers.js';
 
@@ -88,6 +89,19 @@ describe('KiePort.submit — GIVEN neutral JobParams', () => {
     expect(r).toMatchObject({ ok: false, code: 'INPUT_INVALID' });
     if (!r.ok) expect(r.detail).toMatch(reason);
     expect(client.stats().submissionsSent).toBe(0);
+  });
+});
+
+describe('KiePort.submit — GIVEN the configured prices (KIE_COSTS)', () => {
+  it('WHEN Kie answers an envelope 429 and the balance is below the configured cost (but not the default) THEN out of credits, naming that cost', async () => {
+    const m = mockedClient();
+    clients.push(m.client);
+    const port = createKiePort(m.client, { costs: { ...defaultCosts, split_stem: 60 } });
+    m.api.intercept({ path: '/api/v1/vocal-removal/generate', method: 'POST' }).reply(200, { code: 429, msg: 'Too many requests', data: null });
+    m.api.intercept({ path: '/api/v1/chat/credit', method: 'GET' }).reply(200, envelope(55));
+    const r = await port.submit({ kind: 'separate', mode: 'stems' }, { audioUrl: 'https://cdn.example.com/a.mp3' }, CB);
+    expect(r).toMatchObject({ ok: false, code: 'KIE_INSUFFICIENT_CREDITS' });
+    expect(!r.ok && r.detail).toContain('balance 55 credits, this job needs about 60');
   });
 });
 
