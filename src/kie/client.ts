@@ -42,7 +42,7 @@ export interface KieClientStats {
   submitQueued: number;
 }
 
-interface Call<T> {
+interface Call<T> extends SubmitOptions {
   lane: Lane;
   method: 'GET' | 'POST';
   url: string;
@@ -51,12 +51,6 @@ interface Call<T> {
   timeoutMs?: number;
   /** A record-info read (see http.ts). */
   recordRead?: boolean;
-  /** What the submission should cost, in credits: tells an envelope 429 "rate limited" from "out of credits". */
-  cost?: number;
-  /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
-  stillWanted?: () => Promise<boolean>;
-  /** Runs when the request is about to leave (past the rate limiter), before each try. */
-  onSend?: () => Promise<void>;
 }
 
 /** Per-submission facts the client cannot read from the body. */
