@@ -99,9 +99,11 @@ export class SqliteJobStore implements JobStore {
     return row ? rowToJob(row) : undefined;
   }
 
+  /** One statement for all of `kinds` (ids follow `kinds` order). */
   private insertOutbox(jobId: string, kinds: OutboxKind[], now: number): void {
-    const stmt = this.stmt('INSERT INTO outbox (job_id, kind, run_at) VALUES (?, ?, ?)');
-    for (const k of kinds) stmt.run(jobId, k, now);
+    if (kinds.length === 0) return;
+    const sql = `INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map(() => '(?, ?, ?)').join(', ')}`;
+    this.stmt(sql).run(...kinds.flatMap((k) => [jobId, k, now]));
   }
 
   async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
@@ -212,8 +214,7 @@ export class SqliteJobStore implements JobStore {
       const job = this.one('SELECT * FROM jobs WHERE id = ?', jobId);
       if (!job) throw new Error(`applyEvent: no job ${jobId}`);
       const decision = planEvent(job, event, now);
-      this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(jobId, event.stage, event.source, decision.ok ? 1 : 0, JSON.stringify(event), now);
+      this.insertEvent(jobId, event, decision.ok, now);
       if (callbackNextPollAt !== undefined) {
         this.stmt(`UPDATE jobs SET last_callback_at = ?, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE id = ?`).run(now, callbackNextPollAt, jobId);
       }
@@ -301,7 +302,7 @@ export class SqliteJobStore implements JobStore {
         this.stmt(
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE id = ?`,
         ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, job.id);
-        this.insertOutboxRows(job.id, p.outbox, c.now);
+        this.insertOutbox(job.id, p.outbox, c.now);
         return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
@@ -310,13 +311,6 @@ export class SqliteJobStore implements JobStore {
   private insertEvent(jobId: string, event: JobEvent, applied: boolean, now: number): void {
     this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(jobId, event.stage, event.source, applied ? 1 : 0, JSON.stringify(event), now);
-  }
-
-  /** The same rows as insertOutbox, in one statement (ids follow `kinds` order). */
-  private insertOutboxRows(jobId: string, kinds: OutboxKind[], now: number): void {
-    if (kinds.length === 0) return;
-    const sql = `INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map(() => '(?, ?, ?)').join(', ')}`;
-    this.stmt(sql).run(...kinds.flatMap((k) => [jobId, k, now]));
   }
 
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
