@@ -110,11 +110,11 @@ export class KieClient {
     return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.generationRecordSchema.nullable(), recordRead: true });
   }
   // Follow-ups (docs/kie-midi-wav.md): submissions share the submit lane, reads the per-task lane.
-  submitMidi(body: f.MidiRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/midi/generate'), body, schema: s.submitDataSchema });
+  submitMidi(body: f.MidiRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/midi/generate'), body, schema: s.submitDataSchema, ...opts });
   }
-  submitWav(body: f.WavRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/wav/generate'), body, schema: s.submitDataSchema });
+  submitWav(body: f.WavRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/wav/generate'), body, schema: s.submitDataSchema, ...opts });
   }
   getMidiRecord(taskId: string): Promise<Result<f.MidiRecord | null>> {
     const url = this.api(`/api/v1/midi/record-info?taskId=${encodeURIComponent(taskId)}`);

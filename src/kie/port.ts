@@ -53,10 +53,10 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
       if (!('taskId' in source)) return fail('INPUT_INVALID', 'a MIDI or WAV job works on a finished Kie task');
       if (params.kind === 'midi') {
         const body = midiRequestSchema.safeParse(defined({ taskId: source.taskId, audioId: source.audioId || undefined, callBackUrl }));
-        return body.success ? client.submitMidi(body.data) : invalid(body.error);
+        return body.success ? client.submitMidi(body.data, opts) : invalid(body.error);
       }
       const body = wavRequestSchema.safeParse({ taskId: source.taskId, audioId: source.audioId, callBackUrl });
-      return body.success ? client.submitWav(body.data) : invalid(body.error);
+      return body.success ? client.submitWav(body.data, opts) : invalid(body.error);
     }
     // Add vocals / add instrumental start from an audio file Kie can fetch, never from a Kie track.
     if (!('audioUrl' in source)) return fail('INPUT_INVALID', 'this command needs an audio file or link, not a Kie track');

@@ -105,6 +105,41 @@ describe('KiePort.submit — GIVEN the configured prices (KIE_COSTS)', () => {
   });
 });
 
+describe('KiePort.submit — GIVEN a MIDI or WAV follow-up, the same submission hooks as every other job', () => {
+  const midi: JobParams = { kind: 'midi', parentJobId: 'j1', title: 'River Song', audioId: 'a-1' };
+  const wav: JobParams = { kind: 'wav', parentJobId: 'j1', title: 'River Song', audioId: 'a-1', take: 1 };
+  const follow = [
+    ['midi', '/api/v1/midi/generate', midi],
+    ['wav', '/api/v1/wav/generate', wav],
+  ] as const;
+
+  it.each(follow)('WHEN the %s job was cancelled while it waited for its turn THEN nothing is sent to Kie', async (_kind, path, params) => {
+    const { port, api } = setup();
+    let marked = 0;
+    let reachedKie = 0;
+    api.intercept({ path, method: 'POST' }).reply(200, () => {
+      reachedKie++;
+      return envelope({ taskId: 'task-9' });
+    });
+    const r = await port.submit(params, { taskId: 'sep-1', audioId: 'a-1' }, CB, { stillWanted: async () => false, onSend: async () => void marked++ });
+    expect(r).toEqual({ ok: false, code: 'INPUT_INVALID', detail: 'cancelled before it was sent to Kie' });
+    expect(reachedKie).toBe(0);
+    expect(marked).toBe(0);
+  });
+
+  it.each(follow)('WHEN the %s job is sent THEN its started mark is written before Kie receives it', async (_kind, path, params) => {
+    const { port, api } = setup();
+    const order: string[] = [];
+    api.intercept({ path, method: 'POST' }).reply(200, () => {
+      order.push('kie');
+      return envelope({ taskId: 'task-9' });
+    });
+    const r = await port.submit(params, { taskId: 'sep-1', audioId: 'a-1' }, CB, { stillWanted: async () => true, onSend: async () => void order.push('marked') });
+    expect(r).toEqual({ ok: true, value: { taskId: 'task-9' } });
+    expect(order).toEqual(['marked', 'kie']);
+  });
+});
+
 describe('KiePort.poll — GIVEN record-info answers', () => {
   const sepPath = (id: string) => `/api/v1/vocal-removal/record-info?taskId=${id}`;
   const genPath = (id: string) => `/api/v1/generate/record-info?taskId=${id}`;
