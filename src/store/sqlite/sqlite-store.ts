@@ -115,24 +115,24 @@ export class SqliteJobStore implements JobStore {
   async createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps, budgets?: Budgets): Promise<CreateOutcome> {
     // BEGIN IMMEDIATE takes the database's write lock first, so the count below and the insert are one
     // decision for every connection and process on this file.
-    const refused = this.db.transaction((): CreateOutcome | undefined => {
+    return this.db.transaction((): CreateOutcome => {
       for (const c of capChecks(caps, j)) if (this.activeCount(c.filter) >= c.limit) return { ok: false, code: c.code };
       // The budget is reserved by the insert itself: the new row's cost counts in the next sum.
       for (const c of budgetChecks(budgets, j)) {
         const used = this.spentSum(c.filter);
         if (used + (j.cost ?? 0) > c.limit) return { ok: false, code: c.code, used, limit: c.limit };
       }
-      this.stmt(
+      // RETURNING: the new row as committed, without reading it again.
+      const row = this.stmt(
           `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
              input_name, callback_token, state, created_at, updated_at, cost)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING *`,
         )
-        .run(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
+        .get(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
           JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt, j.cost ?? 0);
       this.insertOutbox(j.id, outbox, j.createdAt);
-      return undefined;
+      return { ok: true, job: rowToJob(row as JobRow) };
     }).immediate();
-    return refused ?? { ok: true, job: (await this.getJob(j.id))! };
   }
 
   async getJob(id: string) { return this.one('SELECT * FROM jobs WHERE id = ?', id); }
