@@ -170,9 +170,9 @@ export class SqliteJobStore implements JobStore {
       const job = this.one('SELECT * FROM jobs WHERE id = ?', id);
       if (!job) throw new Error(`cancelJob: no job ${id}`);
       if (isTerminal(job.state)) return { applied: false, job, reason: 'terminal' };
-      this.stmt("UPDATE jobs SET state = 'cancelled', cancelled_by = ?, finished_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ?").run(by, now, now, id);
+      const updated = this.one("UPDATE jobs SET state = 'cancelled', cancelled_by = ?, finished_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ? RETURNING *", by, now, now, id);
       this.insertOutbox(id, ['status'], now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
@@ -202,10 +202,9 @@ export class SqliteJobStore implements JobStore {
       if (!job) throw new Error(`markSubmitted: no job ${id}`);
       const t = transition(job.state, 'submitted');
       if (!t.ok) return { applied: false, job, reason: t.reason };
-      this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, next_poll_at = ?, updated_at = ? WHERE id = ?")
-        .run(taskId, now, nextPollAt, now, id);
+      const updated = this.one("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, next_poll_at = ?, updated_at = ? WHERE id = ? RETURNING *", taskId, now, nextPollAt, now, id);
       this.insertOutbox(id, ['status'], now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
@@ -220,13 +219,13 @@ export class SqliteJobStore implements JobStore {
       }
       if (!decision.ok) return { applied: false, job, reason: decision.reason };
       const p = decision.plan;
-      this.stmt(
-          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?,
-             next_poll_at = CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id = ?`,
-        )
-        .run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId);
+      const updated = this.one(
+        `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?,
+           next_poll_at = CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id = ? RETURNING *`,
+        p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId,
+      );
       this.insertOutbox(jobId, p.outbox, now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', jobId)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
