@@ -40,7 +40,7 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
   const randomId = opts.randomId ?? (() => randomBytes(8).toString('hex'));
   const costs = opts.costs;
 
-  function submit(params: JobParams, source: KieSource, callBackUrl: string, hooks: { stillWanted?: () => Promise<boolean>; onSend?: () => Promise<void> } = {}): Promise<Result<{ taskId: string }>> | Result<never> {
+  function submit(params: JobParams, source: KieSource, callBackUrl: string, hooks: Parameters<KiePort['submit']>[3] = {}): Promise<Result<{ taskId: string }>> | Result<never> {
     const opts = { cost: costOf(params, costs), ...hooks };
     if (params.kind === 'separate') {
       const body = separationRequestSchema.safeParse(
