@@ -30,7 +30,7 @@ export function createKie(config: Config, logger: Logger, simApiUrl?: string): {
     submitGate: openSubmitGate(config, logger),
     timeoutMs: t.kieRequestTimeoutMs,
   });
-  return { kie: createKiePort(client, { uploadPath: 'stembot' }), client };
+  return { kie: createKiePort(client, { uploadPath: 'stembot', costs: config.spend.costs }), client };
 }
 
 export interface BackgroundDeps {

@@ -22,7 +22,6 @@ import { opsRoutes } from './http/ops-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createSpendMetrics } from './ops/spend-metrics.js';
-import { useCostTable } from './core/costs.js';
 import { fail } from './core/types.js';
 import type { SpendAlerts } from './delivery/spend-alerts.js';
 import type { QueueRefresher } from './delivery/queue-refresher.js';
@@ -75,7 +74,6 @@ export async function createStembot(config: Config, opts: StembotOptions = {}): 
   const chat: ChatPorts = { ...opts.chat };
   let worker: OutboxWorker | undefined;
   const spendMetrics = createSpendMetrics(metrics.registry);
-  useCostTable(config.spend.costs);
   let kie: KiePort | undefined = opts.kie;
   let alerts: SpendAlerts | undefined;
   let queue: QueueRefresher | undefined;

@@ -1,6 +1,6 @@
 // What a job costs in Kie credits, in one table. Defaults follow Kie's published prices (docs/costs.md says
 // where each number comes from); an admin whose account is priced differently overrides them with KIE_COSTS.
-import type { JobKind, JobParams } from './types.js';
+import type { JobParams } from './types.js';
 
 /** The Kie operations stembot starts, one price each. */
 export type CostKey = 'separate_vocal' | 'split_stem' | 'split_stem_advanced' | 'add_vocals' | 'add_instrumental' | 'midi' | 'wav';
@@ -31,19 +31,6 @@ function costKeyOf(params: JobParams): CostKey {
 /** Credits a job will cost with `table` (defaults when none). */
 export function costOf(params: JobParams, table: CostTable = defaultCosts): number {
   return table[costKeyOf(params)];
-}
-
-let activeTable: CostTable = defaultCosts;
-
-/** Install the configured table (KIE_COSTS) for `estimatedCost`; stembot does this once at start. */
-export function useCostTable(table: CostTable): void {
-  activeTable = table;
-}
-
-/** Credits a job of this kind and parameters is expected to cost, with the configured table. */
-export function estimatedCost(kind: JobKind, params: JobParams): number {
-  if (kind !== params.kind) throw new Error(`estimatedCost: kind ${kind} does not match params ${params.kind}`);
-  return costOf(params, activeTable);
 }
 
 /**

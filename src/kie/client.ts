@@ -42,7 +42,7 @@ export interface KieClientStats {
   submitQueued: number;
 }
 
-interface Call<T> {
+interface Call<T> extends SubmitOptions {
   lane: Lane;
   method: 'GET' | 'POST';
   url: string;
@@ -51,12 +51,6 @@ interface Call<T> {
   timeoutMs?: number;
   /** A record-info read (see http.ts). */
   recordRead?: boolean;
-  /** What the submission should cost, in credits: tells an envelope 429 "rate limited" from "out of credits". */
-  cost?: number;
-  /** Asked once the call's turn has come, just before it is sent: false (the job was cancelled) sends nothing. */
-  stillWanted?: () => Promise<boolean>;
-  /** Runs when the request is about to leave (past the rate limiter), before each try. */
-  onSend?: () => Promise<void>;
 }
 
 /** Per-submission facts the client cannot read from the body. */
@@ -116,11 +110,11 @@ export class KieClient {
     return this.send({ lane: { kind: 'task', taskId }, method: 'GET', url, schema: s.generationRecordSchema.nullable(), recordRead: true });
   }
   // Follow-ups (docs/kie-midi-wav.md): submissions share the submit lane, reads the per-task lane.
-  submitMidi(body: f.MidiRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/midi/generate'), body, schema: s.submitDataSchema });
+  submitMidi(body: f.MidiRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/midi/generate'), body, schema: s.submitDataSchema, ...opts });
   }
-  submitWav(body: f.WavRequest): Promise<Result<s.SubmitData>> {
-    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/wav/generate'), body, schema: s.submitDataSchema });
+  submitWav(body: f.WavRequest, opts: SubmitOptions = {}): Promise<Result<s.SubmitData>> {
+    return this.send({ lane: { kind: 'submit' }, method: 'POST', url: this.api('/api/v1/wav/generate'), body, schema: s.submitDataSchema, ...opts });
   }
   getMidiRecord(taskId: string): Promise<Result<f.MidiRecord | null>> {
     const url = this.api(`/api/v1/midi/record-info?taskId=${encodeURIComponent(taskId)}`);

@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
 import type { z } from 'zod';
 import type { KiePort, KieSource } from '../core/ports.js';
 import { fail, ok, type FailureCode, type JobParams, type Result } from '../core/types.js';
-import { estimatedCost } from '../core/costs.js';
+import { costOf, type CostTable } from '../core/costs.js';
 import type { KieClient } from './client.js';
 import { midiRecordToEvent, midiRequestSchema, wavRecordToEvent, wavRequestSchema } from './follow-ups.js';
 import { generationRecordToEvent, separationRecordToEvent } from './records.js';
@@ -16,6 +16,8 @@ export interface KiePortOptions {
   uploadPath?: string;
   /** Unique prefix for uploaded names (injected in tests). */
   randomId?: () => string;
+  /** The configured prices (KIE_COSTS): a submission's cost tells an envelope 429 "rate limited" from "out of credits". Defaults when absent. */
+  costs?: CostTable;
 }
 
 const separationType = { vocals: 'separate_vocal', stems: 'split_stem', single: 'split_stem_advanced' } as const;
@@ -36,9 +38,10 @@ const keepOnUpload = new Set<FailureCode>(['KIE_UNAUTHORIZED', 'KIE_RATE_LIMITED
 export function createKiePort(client: KieClient, opts: KiePortOptions = {}): KiePort {
   const uploadPath = opts.uploadPath ?? 'stembot';
   const randomId = opts.randomId ?? (() => randomBytes(8).toString('hex'));
+  const costs = opts.costs;
 
-  function submit(params: JobParams, source: KieSource, callBackUrl: string, hooks: { stillWanted?: () => Promise<boolean>; onSend?: () => Promise<void> } = {}): Promise<Result<{ taskId: string }>> | Result<never> {
-    const opts = { cost: estimatedCost(params.kind, params), ...hooks };
+  function submit(params: JobParams, source: KieSource, callBackUrl: string, hooks: Parameters<KiePort['submit']>[3] = {}): Promise<Result<{ taskId: string }>> | Result<never> {
+    const opts = { cost: costOf(params, costs), ...hooks };
     if (params.kind === 'separate') {
       const body = separationRequestSchema.safeParse(
         defined({ ...source, type: separationType[params.mode], stemName: params.mode === 'single' ? params.stem : undefined, callBackUrl }),
@@ -50,10 +53,10 @@ export function createKiePort(client: KieClient, opts: KiePortOptions = {}): Kie
       if (!('taskId' in source)) return fail('INPUT_INVALID', 'a MIDI or WAV job works on a finished Kie task');
       if (params.kind === 'midi') {
         const body = midiRequestSchema.safeParse(defined({ taskId: source.taskId, audioId: source.audioId || undefined, callBackUrl }));
-        return body.success ? client.submitMidi(body.data) : invalid(body.error);
+        return body.success ? client.submitMidi(body.data, opts) : invalid(body.error);
       }
       const body = wavRequestSchema.safeParse({ taskId: source.taskId, audioId: source.audioId, callBackUrl });
-      return body.success ? client.submitWav(body.data) : invalid(body.error);
+      return body.success ? client.submitWav(body.data, opts) : invalid(body.error);
     }
     // Add vocals / add instrumental start from an audio file Kie can fetch, never from a Kie track.
     if (!('audioUrl' in source)) return fail('INPUT_INVALID', 'this command needs an audio file or link, not a Kie track');

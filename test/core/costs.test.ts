@@ -1,12 +1,14 @@
 // The cost table and KIE_COSTS, the budget sentences, and the periods they count in (docs/costs.md).
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createKie } from '../../src/background.js';
 import { loadConfig } from '../../src/config.js';
-import { costOf, defaultCosts, estimatedCost, parseCosts, useCostTable } from '../../src/core/costs.js';
+import { costOf, defaultCosts, parseCosts } from '../../src/core/costs.js';
 import { JobService } from '../../src/core/job-service.js';
 import { describeBudgetRefusal, periods } from '../../src/core/spend.js';
+import { createLogger } from '../../src/ops/logger.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
-
-afterEach(() => useCostTable(defaultCosts));
 
 describe('costs', () => {
   it('GIVEN no KIE_COSTS THEN each operation costs the documented default', () => {
@@ -30,10 +32,10 @@ describe('costs', () => {
     expect(parseCosts('split_stem_advanced=0')).toEqual({ ok: true, table: { ...defaultCosts, split_stem_advanced: 0 } });
   });
 
-  it('GIVEN the configured table THEN estimatedCost(kind, params) and a new job both use it', async () => {
+  // The Kie port's use of the table (telling a 429 apart) is in test/kie/port.test.ts.
+  it('GIVEN the configured table THEN costOf(params, table) and a new job both use it', async () => {
     const table = { ...defaultCosts, split_stem: 60 };
-    useCostTable(table);
-    expect(estimatedCost('separate', { kind: 'separate', mode: 'stems' })).toBe(60);
+    expect(costOf({ kind: 'separate', mode: 'stems' }, table)).toBe(60);
     const store = new SqliteJobStore(':memory:');
     await store.migrate();
     const service = new JobService({ store, clock: { now: () => Date.UTC(2026, 11, 3, 12) }, maxInputBytes: 1e6, maxActivePerUser: 0, maxActivePerWorkspace: 0, costs: table, budgetUserDaily: 100 });
@@ -48,6 +50,27 @@ describe('costs', () => {
       message: 'This job would cost ≈ 60 credits, more than is left of your daily budget: 60 of 100 credits used today, 40 left. It resets at 00:00 UTC (in 12h 0m). Nothing was spent.',
     });
     await store.close();
+  });
+
+  it('GIVEN KIE_COSTS THEN the Kie port stembot builds judges an envelope 429 against the configured price', async () => {
+    // A Kie that answers every submission with an envelope 429 and has 55 credits: out of credits at 60, not at 50.
+    const kie = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.url?.startsWith('/api/v1/chat/credit') ? { code: 200, msg: 'success', data: 55 } : { code: 429, msg: 'Too many requests', data: null }));
+    });
+    await new Promise<void>((r) => kie.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(kie.address() as AddressInfo).port}`;
+    const loaded = loadConfig({ KIE_API_KEY: 'kie-test-key-0123456789abcdef', KIE_API_URL: url, KIE_UPLOAD_URL: url, KIE_COSTS: 'split_stem=60' });
+    if (!loaded.ok) throw new Error(loaded.message);
+    const made = createKie(loaded.config, createLogger('silent'));
+    try {
+      const r = await made.kie.submit({ kind: 'separate', mode: 'stems' }, { audioUrl: 'https://cdn.example.com/a.mp3' }, 'https://bot.example.com/callbacks/kie/tok');
+      expect(r).toMatchObject({ ok: false, code: 'KIE_INSUFFICIENT_CREDITS' });
+      expect(!r.ok && r.detail).toContain('balance 55 credits, this job needs about 60');
+    } finally {
+      await made.client.close();
+      await new Promise((r) => kie.close(r));
+    }
   });
 
   it('GIVEN a time THEN the UTC day and month it falls in, and the monthly refusal names the next 1st', () => {

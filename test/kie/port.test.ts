@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KiePort } from '../../src/core/ports.js';
 import type { JobParams } from '../../src/core/types.js';
 import type { KieClient } from '../../src/kie/client.js';
+import { defaultCosts } from '../../src/core/costs.js';
 import { createKiePort } from '../../src/kie/port.js';
 import { envelope, fixture, mockedClient, seen, type Seen } from './helpers.js';
 
@@ -88,6 +89,54 @@ describe('KiePort.submit — GIVEN neutral JobParams', () => {
     expect(r).toMatchObject({ ok: false, code: 'INPUT_INVALID' });
     if (!r.ok) expect(r.detail).toMatch(reason);
     expect(client.stats().submissionsSent).toBe(0);
+  });
+});
+
+describe('KiePort.submit — GIVEN the configured prices (KIE_COSTS)', () => {
+  it('WHEN Kie answers an envelope 429 and the balance is below the configured cost (but not the default) THEN out of credits, naming that cost', async () => {
+    const m = mockedClient();
+    clients.push(m.client);
+    const port = createKiePort(m.client, { costs: { ...defaultCosts, split_stem: 60 } });
+    m.api.intercept({ path: '/api/v1/vocal-removal/generate', method: 'POST' }).reply(200, { code: 429, msg: 'Too many requests', data: null });
+    m.api.intercept({ path: '/api/v1/chat/credit', method: 'GET' }).reply(200, envelope(55));
+    const r = await port.submit({ kind: 'separate', mode: 'stems' }, { audioUrl: 'https://cdn.example.com/a.mp3' }, CB);
+    expect(r).toMatchObject({ ok: false, code: 'KIE_INSUFFICIENT_CREDITS' });
+    expect(!r.ok && r.detail).toContain('balance 55 credits, this job needs about 60');
+  });
+});
+
+describe('KiePort.submit — GIVEN a MIDI or WAV follow-up, the same submission hooks as every other job', () => {
+  const midi: JobParams = { kind: 'midi', parentJobId: 'j1', title: 'River Song', audioId: 'a-1' };
+  const wav: JobParams = { kind: 'wav', parentJobId: 'j1', title: 'River Song', audioId: 'a-1', take: 1 };
+  const follow = [
+    ['midi', '/api/v1/midi/generate', midi],
+    ['wav', '/api/v1/wav/generate', wav],
+  ] as const;
+
+  it.each(follow)('WHEN the %s job was cancelled while it waited for its turn THEN nothing is sent to Kie', async (_kind, path, params) => {
+    const { port, api } = setup();
+    let marked = 0;
+    let reachedKie = 0;
+    api.intercept({ path, method: 'POST' }).reply(200, () => {
+      reachedKie++;
+      return envelope({ taskId: 'task-9' });
+    });
+    const r = await port.submit(params, { taskId: 'sep-1', audioId: 'a-1' }, CB, { stillWanted: async () => false, onSend: async () => void marked++ });
+    expect(r).toEqual({ ok: false, code: 'INPUT_INVALID', detail: 'cancelled before it was sent to Kie' });
+    expect(reachedKie).toBe(0);
+    expect(marked).toBe(0);
+  });
+
+  it.each(follow)('WHEN the %s job is sent THEN its started mark is written before Kie receives it', async (_kind, path, params) => {
+    const { port, api } = setup();
+    const order: string[] = [];
+    api.intercept({ path, method: 'POST' }).reply(200, () => {
+      order.push('kie');
+      return envelope({ taskId: 'task-9' });
+    });
+    const r = await port.submit(params, { taskId: 'sep-1', audioId: 'a-1' }, CB, { stillWanted: async () => true, onSend: async () => void order.push('marked') });
+    expect(r).toEqual({ ok: true, value: { taskId: 'task-9' } });
+    expect(order).toEqual(['marked', 'kie']);
   });
 });
 

@@ -45,8 +45,16 @@ export class PostgresJobStore implements JobStore {
   }
 
   /** Insert one by one so ids follow `kinds` order (the worker runs a job's items in id order). */
+  /** One statement for all of `kinds`; ids follow `kinds` order (a multi-row VALUES draws the sequence in row order). */
   private async insertOutbox(c: pg.PoolClient, jobId: string, kinds: OutboxKind[], now: number): Promise<void> {
-    for (const k of kinds) await c.query('INSERT INTO outbox (job_id, kind, run_at) VALUES ($1, $2, $3)', [jobId, k, now]);
+    if (kinds.length === 0) return;
+    await c.query(`INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map((_, i) => `($1, $${i + 3}, $2)`).join(', ')}`, [jobId, now, ...kinds]);
+  }
+
+  private async insertEvent(c: pg.PoolClient, jobId: string, event: JobEvent, applied: boolean, now: number): Promise<void> {
+    await c.query('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      jobId, event.stage, event.source, applied, toJsonb(event), now,
+    ]);
   }
 
   /** Lock the job row for the rest of the transaction: event decisions and outbox writes take turns per job. */
@@ -183,9 +191,7 @@ export class PostgresJobStore implements JobStore {
       const job = await this.lockJob(c, jobId);
       if (!job) throw new Error(`applyEvent: no job ${jobId}`);
       const decision = planEvent(job, event, now);
-      await c.query('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        jobId, event.stage, event.source, decision.ok, toJsonb(event), now,
-      ]);
+      await this.insertEvent(c, jobId, event, decision.ok, now);
       if (callbackNextPollAt !== undefined) {
         await c.query(
           `UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE $3::bigint END WHERE id = $1`,
@@ -225,10 +231,7 @@ export class PostgresJobStore implements JobStore {
       const view = (state: IntakeRow['state'], repeat = false) => ({
         id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at === null ? null : Number(row.last_repeat_at),
       });
-      const event = (applied: boolean) =>
-        q.query('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-          job.id, d.event.stage, d.event.source, applied, toJsonb(d.event), c.now,
-        ]);
+      const event = (applied: boolean) => this.insertEvent(q, job.id, d.event, applied, c.now);
       if (d.do !== 'apply') {
         await event(false);
         await q.query(
@@ -248,9 +251,7 @@ export class PostgresJobStore implements JobStore {
         `UPDATE jobs SET state = $2, files = $3, failure = $4, finished_at = $5, updated_at = $6, last_callback_at = $6, next_poll_at = $7 WHERE id = $1`,
         [job.id, p.to, toJsonb(p.files), p.failure ? toJsonb(p.failure) : null, p.finishedAt, c.now, p.finishedAt !== null ? null : c.nextPollAt],
       );
-      // One statement; ids follow `kinds` order (a multi-row VALUES draws the sequence in row order).
-      const kinds = p.outbox;
-      await q.query(`INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map((_, i) => `($1, $${i + 3}, $2)`).join(', ')}`, [job.id, c.now, ...kinds]);
+      await this.insertOutbox(q, job.id, p.outbox, c.now);
       return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
     });
   }

@@ -99,9 +99,11 @@ export class SqliteJobStore implements JobStore {
     return row ? rowToJob(row) : undefined;
   }
 
+  /** One statement for all of `kinds` (ids follow `kinds` order). */
   private insertOutbox(jobId: string, kinds: OutboxKind[], now: number): void {
-    const stmt = this.stmt('INSERT INTO outbox (job_id, kind, run_at) VALUES (?, ?, ?)');
-    for (const k of kinds) stmt.run(jobId, k, now);
+    if (kinds.length === 0) return;
+    const sql = `INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map(() => '(?, ?, ?)').join(', ')}`;
+    this.stmt(sql).run(...kinds.flatMap((k) => [jobId, k, now]));
   }
 
   async createJob(j: NewJob, outbox: OutboxKind[]): Promise<Job> {
@@ -113,24 +115,24 @@ export class SqliteJobStore implements JobStore {
   async createJobWithinCaps(j: NewJob, outbox: OutboxKind[], caps: ActiveCaps, budgets?: Budgets): Promise<CreateOutcome> {
     // BEGIN IMMEDIATE takes the database's write lock first, so the count below and the insert are one
     // decision for every connection and process on this file.
-    const refused = this.db.transaction((): CreateOutcome | undefined => {
+    return this.db.transaction((): CreateOutcome => {
       for (const c of capChecks(caps, j)) if (this.activeCount(c.filter) >= c.limit) return { ok: false, code: c.code };
       // The budget is reserved by the insert itself: the new row's cost counts in the next sum.
       for (const c of budgetChecks(budgets, j)) {
         const used = this.spentSum(c.filter);
         if (used + (j.cost ?? 0) > c.limit) return { ok: false, code: c.code, used, limit: c.limit };
       }
-      this.stmt(
+      // RETURNING: the new row as committed, without reading it again.
+      const row = this.stmt(
           `INSERT INTO jobs (id, platform, workspace_id, channel_id, user_id, user_name, origin_meta, kind, params, input,
              input_name, callback_token, state, created_at, updated_at, cost)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING *`,
         )
-        .run(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
+        .get(j.id, j.platform, j.workspaceId, j.channelId, j.userId, j.userName, JSON.stringify(j.originMeta), j.kind,
           JSON.stringify(j.params), JSON.stringify(j.input), j.inputName, j.callbackToken, j.createdAt, j.createdAt, j.cost ?? 0);
       this.insertOutbox(j.id, outbox, j.createdAt);
-      return undefined;
+      return { ok: true, job: rowToJob(row as JobRow) };
     }).immediate();
-    return refused ?? { ok: true, job: (await this.getJob(j.id))! };
   }
 
   async getJob(id: string) { return this.one('SELECT * FROM jobs WHERE id = ?', id); }
@@ -168,9 +170,9 @@ export class SqliteJobStore implements JobStore {
       const job = this.one('SELECT * FROM jobs WHERE id = ?', id);
       if (!job) throw new Error(`cancelJob: no job ${id}`);
       if (isTerminal(job.state)) return { applied: false, job, reason: 'terminal' };
-      this.stmt("UPDATE jobs SET state = 'cancelled', cancelled_by = ?, finished_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ?").run(by, now, now, id);
+      const updated = this.one("UPDATE jobs SET state = 'cancelled', cancelled_by = ?, finished_at = ?, next_poll_at = NULL, updated_at = ? WHERE id = ? RETURNING *", by, now, now, id);
       this.insertOutbox(id, ['status'], now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
@@ -200,10 +202,9 @@ export class SqliteJobStore implements JobStore {
       if (!job) throw new Error(`markSubmitted: no job ${id}`);
       const t = transition(job.state, 'submitted');
       if (!t.ok) return { applied: false, job, reason: t.reason };
-      this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, next_poll_at = ?, updated_at = ? WHERE id = ?")
-        .run(taskId, now, nextPollAt, now, id);
+      const updated = this.one("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, next_poll_at = ?, updated_at = ? WHERE id = ? RETURNING *", taskId, now, nextPollAt, now, id);
       this.insertOutbox(id, ['status'], now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', id)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
@@ -212,20 +213,19 @@ export class SqliteJobStore implements JobStore {
       const job = this.one('SELECT * FROM jobs WHERE id = ?', jobId);
       if (!job) throw new Error(`applyEvent: no job ${jobId}`);
       const decision = planEvent(job, event, now);
-      this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(jobId, event.stage, event.source, decision.ok ? 1 : 0, JSON.stringify(event), now);
+      this.insertEvent(jobId, event, decision.ok, now);
       if (callbackNextPollAt !== undefined) {
         this.stmt(`UPDATE jobs SET last_callback_at = ?, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE id = ?`).run(now, callbackNextPollAt, jobId);
       }
       if (!decision.ok) return { applied: false, job, reason: decision.reason };
       const p = decision.plan;
-      this.stmt(
-          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?,
-             next_poll_at = CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id = ?`,
-        )
-        .run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId);
+      const updated = this.one(
+        `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?,
+           next_poll_at = CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id = ? RETURNING *`,
+        p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, now, p.finishedAt !== null ? 1 : 0, jobId,
+      );
       this.insertOutbox(jobId, p.outbox, now);
-      return { applied: true, job: this.one('SELECT * FROM jobs WHERE id = ?', jobId)!, from: job.state };
+      return { applied: true, job: updated!, from: job.state };
     }).immediate();
   }
 
@@ -301,7 +301,7 @@ export class SqliteJobStore implements JobStore {
         this.stmt(
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE id = ?`,
         ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, job.id);
-        this.insertOutboxRows(job.id, p.outbox, c.now);
+        this.insertOutbox(job.id, p.outbox, c.now);
         return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
@@ -310,13 +310,6 @@ export class SqliteJobStore implements JobStore {
   private insertEvent(jobId: string, event: JobEvent, applied: boolean, now: number): void {
     this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(jobId, event.stage, event.source, applied ? 1 : 0, JSON.stringify(event), now);
-  }
-
-  /** The same rows as insertOutbox, in one statement (ids follow `kinds` order). */
-  private insertOutboxRows(jobId: string, kinds: OutboxKind[], now: number): void {
-    if (kinds.length === 0) return;
-    const sql = `INSERT INTO outbox (job_id, kind, run_at) VALUES ${kinds.map(() => '(?, ?, ?)').join(', ')}`;
-    this.stmt(sql).run(...kinds.flatMap((k) => [jobId, k, now]));
   }
 
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
