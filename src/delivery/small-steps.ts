@@ -171,10 +171,8 @@ export async function submitToKie(d: StepDeps, job: Job, lastAttempt: boolean): 
   if (job.submitStartedAt) return stopUnconfirmed(d, job, 'an earlier attempt was sent and never answered');
   const src = await sourceFor(d, job);
   const stillWanted = async () => (await d.store.getJob(job.id))?.state === 'queued';
-  // Cancelled while the input was being re-hosted: stop here, before Kie charges anything. Not redundant with the
-  // hook below: src/kie/port.ts passes `stillWanted` to the separation and add-vocals/instrumental submissions
-  // only, so a MIDI or WAV job (whose source may take a record-info read) is checked here alone.
-  if (src.ok && !(await stillWanted())) return { ok: true };
+  // Asked by the Kie port once the submission's turn has come, just before it is sent (every kind of job): a job
+  // cancelled meanwhile — while its input was re-hosted, or while it waited for Kie's window — is never sent.
   let r: Result<{ taskId: string }>;
   let sent = false;
   if (src.ok) {
