@@ -235,7 +235,7 @@ export class PostgresJobStore implements JobStore {
       if (d.do !== 'apply') {
         await event(false);
         await q.query(
-          `UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ('complete', 'failed') THEN NULL ELSE $3::bigint END,
+          `UPDATE jobs SET last_callback_at = $2, next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE $3::bigint END,
              repeat_count = repeat_count + $4, last_repeat_at = CASE WHEN $4 = 1 THEN $2 ELSE last_repeat_at END WHERE id = $1`,
           [job.id, c.now, c.nextPollAt, d.do === 'repeat' ? 1 : 0],
         );

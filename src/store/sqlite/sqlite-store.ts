@@ -284,7 +284,7 @@ export class SqliteJobStore implements JobStore {
       case 'repeat':
         this.stmt(
           `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
-             next_poll_at = CASE WHEN state IN ('complete','failed') THEN NULL ELSE ? END WHERE id = ?`,
+             next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE id = ?`,
         ).run(c.now, c.now, c.nextPollAt, job.id);
         return { ok: true, applied: false, job: view(job.state, true), event: d.event, reason: d.reason };
       case 'record':
