@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
 import { StembotProcess } from '../test/support/stembot-process.js';
-import { eachLimit } from './lib/each-limit.js';
+import { eachLimit } from '../test/support/each-limit.js';
 import { chaosEntry } from './lib/entries.js';
 import { ratio, round, summarize } from './lib/stats.js';
 import { waitFor } from '../test/support/wait.js';
