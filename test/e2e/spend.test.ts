@@ -1,9 +1,9 @@
 // Spend control in the playground, end to end (issue 12): the real stack and the Kie simulator, over HTTP as a
 // person uses it. Kie's window is squeezed to one submission per 3 s so jobs visibly wait their turn.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postKieCallback } from '../support/kie-callback.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -84,16 +84,10 @@ describe('spend control in the playground', () => {
     const job = (await stack.bot.store.getJob(cancelledBeforeKie))!;
     const seed = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-separate-vocal.json', import.meta.url), 'utf8'));
     const taskId = 'kie-task-raced-the-cancel';
-    const body = JSON.stringify({ ...seed, data: { task_id: taskId, vocal_separation_info: { origin_url: '', vocal_url: 'https://files.example/v.mp3', instrumental_url: 'https://files.example/i.mp3' } } });
-    const ts = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', HMAC_KEY).update(`${taskId}.${ts}`).digest('base64');
-    const r = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': signature },
-    });
-    expect(r.statusCode).toBe(200);
-    expect(await r.body.json()).toEqual({ status: 'received', applied: false });
+    const body = { ...seed, data: { task_id: taskId, vocal_separation_info: { origin_url: '', vocal_url: 'https://files.example/v.mp3', instrumental_url: 'https://files.example/i.mp3' } } };
+    const r = await postKieCallback(stack.base, job.callbackToken, taskId, body, HMAC_KEY);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ status: 'received', applied: false });
     expect(await stack.bot.store.getJob(job.id)).toMatchObject({ state: 'cancelled', taskId, files: [], delivered: [] });
     expect(await stack.thread(job.id)).toEqual([]);
     expect(await credits()).toContain('You: 30 credits today');
