@@ -14,7 +14,7 @@ import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
 import { startStack, type Stack } from './harness.js';
 import { freePort } from '../multi/processes.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 describe('demo mode across a restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stembot-demo-restart-'));
@@ -51,7 +51,7 @@ describe('demo mode across a restart', () => {
     await waitFor('the submission', async () => (await bot!.store.getJob(jobId))?.taskId, 20_000);
     await bot!.stop();
     bot = undefined;
-    await new Promise((r) => setTimeout(r, 1_800));
+    await sleep(1_800);
 
     base = await boot();
     const files = await waitFor('the stems after the restart', async () => {

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postKieCallback } from '../support/kie-callback.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
+import { sleep } from '../support/wait.js';
 
 let stack: Stack;
 let cancelledBeforeKie = '';
@@ -52,7 +53,7 @@ describe('spend control in the playground', () => {
     // The other two complete; Kie only ever saw two tasks.
     for (const id of [one, two]) await stack.waitFor(async () => (await stack.bot.store.getJob(id!))?.state === 'complete', `job ${id} complete`, 20_000);
     await stack.waitFor(async () => (await stack.status(two!))?.status?.costLine === '10 credits spent', 'the spent cost on the card');
-    await new Promise((r) => setTimeout(r, 3_500)); // a whole window later, still nothing for the cancelled one
+    await sleep(3_500); // a whole window later, still nothing for the cancelled one
     expect(stack.sim.control.tasks()).toHaveLength(2);
     expect((await stack.bot.store.getJob(three!))!.taskId).toBeNull();
     expect(await stack.thread(three!)).toEqual([]);
@@ -73,7 +74,7 @@ describe('spend control in the playground', () => {
     await stack.waitFor(async () => (await notices()).length === 1, 'the notice');
     const b = await stack.submit(song(5));
     await stack.waitFor(async () => (await stack.bot.store.getJob(b.body.jobId!))?.state === 'failed', 'the second failure', 20_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(await notices()).toHaveLength(1);
     expect((await notices())[0]!.text).toMatch(/^stembot: Kie says the account is out of credits/);
     // Failed before Kie accepted them: no credits counted.

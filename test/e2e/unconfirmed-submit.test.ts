@@ -16,7 +16,7 @@ import { FakeSlack, type FakeMessage } from '../fakes/slack-api.js';
 import { alice, bob, buttonPress, postToSlackEndpoint, slashCommand } from '../fakes/slack-requests.js';
 import { BOT_TOKEN, CHANNEL, SIGNING_SECRET } from '../slack/harness.js';
 import { freePort } from '../multi/processes.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 let sim: RunningSimulator;
 let kie: HoldingProxy;
@@ -94,7 +94,7 @@ describe('a crash in the submission round trip', () => {
     expect(resubmitButton(notice)?.text?.text).toBe('Submit again (may charge twice)');
     await waitFor('the status card says so', () => /may or may not have started/.test(cardText(card)));
     // Well past the lease that would have retried the submission before: still one submission at Kie.
-    await new Promise((r) => setTimeout(r, 4_000));
+    await sleep(4_000);
     expect(sim.control.stats().accepted).toBe(accepted);
     expect(slack.thread(CHANNEL, card.ts).filter((m) => resubmitButton(m))).toHaveLength(1);
 
