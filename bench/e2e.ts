@@ -11,10 +11,10 @@ import { request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
 import { FakeDiscord } from '../test/fakes/discord-rest.js';
 import { StembotProcess } from '../test/support/stembot-process.js';
-import { eachLimit } from './lib/each-limit.js';
+import { eachLimit } from '../test/support/each-limit.js';
 import { chaosEntry } from './lib/entries.js';
 import { ratio, round, summarize } from './lib/stats.js';
-import { waitFor } from '../test/support/wait.js';
+import { sleep, waitFor } from '../test/support/wait.js';
 
 const KEY = 'bench-kie-key';
 const TOKEN = 'bench-bot-token';
@@ -60,12 +60,12 @@ export async function e2eBench(dir: string, o: E2eOptions) {
         const text = await r.body.text();
         if (r.statusCode === 200) break;
         if (r.statusCode !== 503 || attempt >= 50) throw new Error(`submit ${ref}: ${r.statusCode} ${text}`);
-        await new Promise((res) => setTimeout(res, 200));
+        await sleep(200);
       }
     });
     const stemsOf = (ref: string) => [...discord.messages.values()].filter((m) => rootOf(m.channelId) === ref).flatMap((m) => m.files.map((f) => `${m.id}/${f.filename}`));
     await waitFor('every stem of every job', () => (refs.every((ref) => stemsOf(ref).length >= 12) ? true : undefined), 600_000);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     // Which task is which job: stembot's own record.
     const db = new Database(dbPath, { readonly: true });
     const taskOf = new Map((db.prepare('SELECT channel_id, task_id FROM jobs').all() as { channel_id: string; task_id: string }[]).map((r) => [r.channel_id, r.task_id]));

@@ -1,9 +1,9 @@
 // Song → stems → MIDI (with its piano roll) and generated take → WAV, one click each, end to end through
 // `POST /discord/interactions` against the Kie simulator; asserted on the bytes that reached the fake Discord.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
 import { buttonPress, slashCommand, type Person } from '../fakes/discord-interactions.js';
+import { sha256 } from '../support/hash.js';
 import { expectMidiMatches, pngSize } from '../support/midi-check.js';
 import { alice, bob, bytesAt, delivered, startStack, startedJobId, statusMessageOf, wavFile, type Stack } from './harness.js';
 import { waitFor } from '../support/wait.js';
@@ -16,7 +16,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const hour = 60 * 60_000;
 
 async function command(name: string, options: Record<string, any>, who: Person = alice): Promise<string> {
@@ -185,7 +184,7 @@ describe('WAV of a generated take', () => {
     expect(wav).toMatchObject({ kind: 'wav', state: 'complete', params: { kind: 'wav', parentJobId: gen.id, take: 1 } });
     const task = s.sim.control.task(wav.taskId!)!;
     expect(task.params).toMatchObject({ taskId: gen.taskId, audioId: gen.files[0]!.audioId });
-    const expected = sha(await bytesAt(task.files[0]!.url));
+    const expected = sha256(await bytesAt(task.files[0]!.url));
     const everywhere = [...s.discord.messages.values()].flatMap((msg) => msg.files).filter((f) => f.sha256 === expected);
     expect(everywhere.map((f) => f.filename)).toEqual(['River Song - Take 1.wav']);
     expect((await resultsOf(wav.id))[0]!.content).toBe('**River Song** — 1 WAV file for alice');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonPress, slashCommand } from '../fakes/discord-interactions.js';
 import { alice, bob, startStack, startedJobId, statusMessageOf, type Stack } from './harness.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const MANAGE_GUILD = String(0x20);
 const MANAGE_MESSAGES = String(0x2000);
@@ -50,7 +50,7 @@ describe('spend control on Discord', () => {
     const r = await start();
     await waitFor('the second job submitted', async () => (await s.bot.store.getJob(r.jobId!))?.taskId);
     await waitFor('the balance read after it', () => s.sim.control.credits() === 9980);
-    await new Promise((res) => setTimeout(res, 300));
+    await sleep(300);
     expect(s.discord.messagesIn(admin)).toHaveLength(1);
   });
 
@@ -149,7 +149,7 @@ describe('queue position and cancel before Kie on Discord', () => {
     await waitFor('the cancelled card', () => /\nCancelled by alice before it reached Kie — nothing was spent\./.test(statusMessageOf(q, last)!.embeds[0].description));
     expect(statusMessageOf(q, last)!.embeds[0].footer.text).toContain('No credits spent');
     await waitFor('the other two at Kie', async () => (await Promise.all(ids.slice(0, 2).map((id) => q.bot.store.getJob(id)))).every((j) => j?.taskId));
-    await new Promise((r) => setTimeout(r, 3_300));
+    await sleep(3_300);
     expect(q.sim.control.tasks()).toHaveLength(2);
     expect((await q.bot.store.getJob(last))!.taskId).toBeNull();
   }, 30_000);

@@ -1,12 +1,11 @@
 // Chat shows no internals: when the address guard refuses a download (a stem Kie points at a private address,
 // an input file that leads to one), the person reads a plain sentence; the address and the guard's wording
 // ("not public", "non-public", "resolves to") stay in the log.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
+import { postKieCallback } from '../support/kie-callback.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -14,7 +13,6 @@ let mirror: Server;
 let mirrorHost = '';
 const stem = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(4000, 3)]);
 
-const sign = (taskId: string, ts: number) => createHmac('sha256', HMAC_KEY).update(`${taskId}.${ts}`).digest('base64');
 const seedSeparation = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-separate-vocal.json', import.meta.url), 'utf8'));
 
 /** Internals that must never reach chat. */
@@ -51,15 +49,9 @@ describe('chat shows no internals', () => {
       const j = await stack.bot.store.getJob(r.body.jobId!);
       return j?.taskId ? j : undefined;
     }, 'submission');
-    const ts = Math.floor(Date.now() / 1000);
     const body = { ...seedSeparation, data: { task_id: job.taskId, vocal_separation_info: { origin_url: '', vocal_url: `http://${mirrorHost}/to-private-stem`, instrumental_url: `http://${mirrorHost}/i.mp3` } } };
-    const res = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': sign(job.taskId!, ts) },
-    });
-    expect(res.statusCode).toBe(200);
-    await res.body.dump();
+    const res = await postKieCallback(stack.base, job.callbackToken, job.taskId!, body, HMAC_KEY);
+    expect(res.status).toBe(200);
 
     const note = await stack.waitFor(async () => (await stack.thread(job.id)).find((m) => m.text.includes('could not be fetched')), 'the skipped-stem line');
     expect(note.text).toContain(plain);

@@ -1,18 +1,17 @@
 // Demo mode: the simulator lives on stembot's own server, and the downloader may fetch its /kie-sim/ files —
 // but nothing else of that server. A stem URL naming http://127.0.0.1:<port>/metrics must never put the
 // Prometheus page (or anything else of this server) into the chat.
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
+import { postKieCallback } from '../support/kie-callback.js';
 import { bytesOf, HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
 let tmp: string;
-const sign = (taskId: string, ts: number) => createHmac('sha256', HMAC_KEY).update(`${taskId}.${ts}`).digest('base64');
 const sim = () => stack.bot.sim!.control;
 
 beforeAll(async () => {
@@ -49,19 +48,13 @@ const prometheus = /# (HELP|TYPE) |stembot_/;
 describe('demo mode: the downloader reaches only the simulator’s /kie-sim/ files on this server', () => {
   it('GIVEN a signed callback whose stem URL is this server’s /metrics WHEN posted THEN it is refused and nothing of /metrics reaches the chat', async () => {
     const job = await submittedJob('metrics-callback');
-    const ts = Math.floor(Date.now() / 1000);
     const body = {
       code: 200,
       msg: 'vocal separation successfully',
       data: { task_id: job.taskId, vocal_separation_info: { origin_url: '', vocal_url: `${stack.base}/metrics`, instrumental_url: `${stack.base}/playground/api/messages` } },
     };
-    const r = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': sign(job.taskId!, ts) },
-      body: JSON.stringify(body),
-    });
-    const answer = (await r.body.json()) as { error?: string };
-    expect({ status: r.statusCode, error: answer.error }).toEqual({ status: 400, error: 'url_not_allowed' });
+    const r = await postKieCallback(stack.base, job.callbackToken, job.taskId!, body, HMAC_KEY);
+    expect({ status: r.status, error: (r.body as { error?: string }).error }).toEqual({ status: 400, error: 'url_not_allowed' });
     await idle();
     expect((await stack.bot.store.getJob(job.id))!.state).toBe('submitted');
     const files = await threadFiles(job.id);

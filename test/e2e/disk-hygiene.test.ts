@@ -1,14 +1,13 @@
 // Nothing left on disk: playground uploads are removed once Kie holds its own copy (or the job ended without
 // one), and no download leaves a temp folder behind — after a success, a broken redirect, or 24 retries.
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
 import { wavBytesFor } from '../../src/sim/index.js';
+import { postKieCallback } from '../support/kie-callback.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -81,15 +80,9 @@ describe('nothing left on disk', () => {
     stack.sim.control.scriptNext({ steps: [{ stage: 'complete', afterMs: 3_600_000, lost: true }] });
     const r = await stack.submit({ command: 'separate', url: 'https://music.example.com/broken.mp3', mode: 'vocals' });
     const job = await settled(r.body.jobId!, (j) => j.taskId !== null);
-    const ts = Math.floor(Date.now() / 1000);
     const body = { code: 200, msg: 'vocal separation successfully', data: { task_id: job.taskId, vocal_separation_info: { origin_url: '', vocal_url: `http://${mirrorHost}/bad-location.mp3`, instrumental_url: `http://${mirrorHost}/ok.mp3` } } };
-    const res = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': createHmac('sha256', HMAC_KEY).update(`${job.taskId}.${ts}`).digest('base64') },
-      body: JSON.stringify(body),
-    });
-    expect(res.statusCode).toBe(200);
-    await res.body.dump();
+    const res = await postKieCallback(stack.base, job.callbackToken, job.taskId!, body, HMAC_KEY);
+    expect(res.status).toBe(200);
     // 24 attempts, each downloading the good stem again; wait until the outbox has nothing left for this job.
     await settled(job.id, (j) => j.state === 'complete');
     expect(temp()).toEqual([]);

@@ -14,6 +14,7 @@ import type { KiePort } from '../../src/core/ports.js';
 import { fail, ok } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
+import { sleep } from '../support/wait.js';
 
 type LightResponse = { statusCode: number; json(): unknown };
 
@@ -159,7 +160,7 @@ describe('callback intake, one batched store call', () => {
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((r) => socket.once('connect', () => r()));
     socket.write(`POST /callbacks/kie/${slow!.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const post = () => fetch(`${base}/callbacks/kie/${next!.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(next!.taskId) });
     const refused = await post();
     expect(refused.status).toBe(503);
@@ -167,7 +168,7 @@ describe('callback intake, one batched store call', () => {
     expect(await refused.json()).toEqual({ error: 'overloaded', message: 'stembot is overloaded; retry in 9 s.' });
     expect(s.reader.prepare(rowSql).get(next!.token)).toMatchObject({ state: 'submitted', events: 0, last_callback_at: null });
     socket.destroy();
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const taken = await post();
     expect([taken.status, await taken.json()]).toEqual([200, { status: 'received', applied: true }]);
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/core/messages.js';
 import type { Job } from '../../src/core/types.js';
 import { startStack, type Stack } from './harness.js';
+import { sleep } from '../support/wait.js';
 
 const SUBMIT = /^\/api\/v1\/(vocal-removal\/generate|generate\/add-(vocals|instrumental))$/;
 
@@ -151,7 +152,7 @@ describe('Kie refusing audioUrl', () => {
     expect(second.body.message).toContain('task_id + audio_id');
     expect(second.body.message).toContain('Kie said: audioUrl is not supported');
     expect(second.body.jobId).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(fake.submits).toBe(before.submits);
     expect(stack.sim.control.stats().accepted).toBe(before.accepted);
     expect(stack.sim.control.credits()).toBe(before.credits);

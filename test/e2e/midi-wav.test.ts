@@ -1,9 +1,10 @@
 // MIDI and WAV on the playground, end to end against the simulator with signed callbacks (polling is an hour
 // away here, so every job below finishes through Kie's callback — in both published spellings — and its HMAC).
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/core/types.js';
+import { sha256 } from '../support/hash.js';
 import { expectMidiMatches, pngSize } from '../support/midi-check.js';
 import { HMAC_KEY, bytesOf, startStack, type Stack } from './harness.js';
 
@@ -15,7 +16,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const finished = (jobId: string) =>
   stack.waitFor(async () => {
     const job = await stack.bot.store.getJob(jobId);
@@ -106,13 +106,13 @@ describe('generated take → WAV on the playground', () => {
     const wav = await finished(p.body.jobId!);
     const task = stack.sim.control.task(wav.taskId!)!;
     expect(task.params).toMatchObject({ taskId: gen.taskId, audioId: gen.files[1]!.audioId });
-    const expected = sha(await bytesOf(task.files[0]!.url));
+    const expected = sha256(await bytesOf(task.files[0]!.url));
     const [posted] = await stack.thread(wav.id);
     expect(posted!.files.map((f) => f.name)).toEqual(['River Song - Take 2.wav']);
-    expect(sha(await stack.fileBytes(posted!.files[0]!.url))).toBe(expected);
+    expect(sha256(await stack.fileBytes(posted!.files[0]!.url))).toBe(expected);
     // Exactly once across the whole channel (the simulator's takes are WAVs too, so count by content).
     const all = (await stack.messages()).flatMap((msg) => msg.files).filter((f) => f.name.endsWith('.wav'));
-    const same = (await Promise.all(all.map(async (f) => sha(await stack.fileBytes(f.url))))).filter((h) => h === expected);
+    const same = (await Promise.all(all.map(async (f) => sha256(await stack.fileBytes(f.url))))).filter((h) => h === expected);
     expect(same).toHaveLength(1);
   });
 

@@ -3,7 +3,6 @@
 // (record-info "Task not found") fails with a notice after a short grace instead of being polled for hours,
 // which also frees the person's running-jobs cap. The cap refusal names the running jobs.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -14,15 +13,8 @@ import type { PlaygroundMessage } from '../../src/chat/playground/message.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
 import { startStack, type Stack } from './harness.js';
-import { waitFor } from '../support/wait.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../multi/processes.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 describe('demo mode across a restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stembot-demo-restart-'));
@@ -59,7 +51,7 @@ describe('demo mode across a restart', () => {
     await waitFor('the submission', async () => (await bot!.store.getJob(jobId))?.taskId, 20_000);
     await bot!.stop();
     bot = undefined;
-    await new Promise((r) => setTimeout(r, 1_800));
+    await sleep(1_800);
 
     base = await boot();
     const files = await waitFor('the stems after the restart', async () => {

@@ -1,10 +1,11 @@
 // Spend control in the playground, end to end (issue 12): the real stack and the Kie simulator, over HTTP as a
 // person uses it. Kie's window is squeezed to one submission per 3 s so jobs visibly wait their turn.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postKieCallback } from '../support/kie-callback.js';
 import { HMAC_KEY, startStack, type Stack } from './harness.js';
+import { sleep } from '../support/wait.js';
 
 let stack: Stack;
 let cancelledBeforeKie = '';
@@ -52,7 +53,7 @@ describe('spend control in the playground', () => {
     // The other two complete; Kie only ever saw two tasks.
     for (const id of [one, two]) await stack.waitFor(async () => (await stack.bot.store.getJob(id!))?.state === 'complete', `job ${id} complete`, 20_000);
     await stack.waitFor(async () => (await stack.status(two!))?.status?.costLine === '10 credits spent', 'the spent cost on the card');
-    await new Promise((r) => setTimeout(r, 3_500)); // a whole window later, still nothing for the cancelled one
+    await sleep(3_500); // a whole window later, still nothing for the cancelled one
     expect(stack.sim.control.tasks()).toHaveLength(2);
     expect((await stack.bot.store.getJob(three!))!.taskId).toBeNull();
     expect(await stack.thread(three!)).toEqual([]);
@@ -73,7 +74,7 @@ describe('spend control in the playground', () => {
     await stack.waitFor(async () => (await notices()).length === 1, 'the notice');
     const b = await stack.submit(song(5));
     await stack.waitFor(async () => (await stack.bot.store.getJob(b.body.jobId!))?.state === 'failed', 'the second failure', 20_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(await notices()).toHaveLength(1);
     expect((await notices())[0]!.text).toMatch(/^stembot: Kie says the account is out of credits/);
     // Failed before Kie accepted them: no credits counted.
@@ -84,16 +85,10 @@ describe('spend control in the playground', () => {
     const job = (await stack.bot.store.getJob(cancelledBeforeKie))!;
     const seed = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-separate-vocal.json', import.meta.url), 'utf8'));
     const taskId = 'kie-task-raced-the-cancel';
-    const body = JSON.stringify({ ...seed, data: { task_id: taskId, vocal_separation_info: { origin_url: '', vocal_url: 'https://files.example/v.mp3', instrumental_url: 'https://files.example/i.mp3' } } });
-    const ts = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', HMAC_KEY).update(`${taskId}.${ts}`).digest('base64');
-    const r = await request(`${stack.base}/callbacks/kie/${job.callbackToken}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-webhook-timestamp': String(ts), 'x-webhook-signature': signature },
-    });
-    expect(r.statusCode).toBe(200);
-    expect(await r.body.json()).toEqual({ status: 'received', applied: false });
+    const body = { ...seed, data: { task_id: taskId, vocal_separation_info: { origin_url: '', vocal_url: 'https://files.example/v.mp3', instrumental_url: 'https://files.example/i.mp3' } } };
+    const r = await postKieCallback(stack.base, job.callbackToken, taskId, body, HMAC_KEY);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ status: 'received', applied: false });
     expect(await stack.bot.store.getJob(job.id)).toMatchObject({ state: 'cancelled', taskId, files: [], delivered: [] });
     expect(await stack.thread(job.id)).toEqual([]);
     expect(await credits()).toContain('You: 30 credits today');

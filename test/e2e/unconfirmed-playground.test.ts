@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundMessage } from '../../src/chat/playground/message.js';
 import { HoldingProxy } from './holding-kie.js';
 import { startStack, type Stack } from './harness.js';
+import { sleep } from '../support/wait.js';
 
 let kie: HoldingProxy;
 let stack: Stack;
@@ -52,7 +53,7 @@ describe('playground: a submission whose answer was lost', () => {
     expect(notice.text).toMatch(/Not sure Kie got this job/);
     expect(resubmit(notice)).toMatchObject({ id: 'resubmit', label: 'Submit again (may charge twice)', jobId });
     expect((await stack.status(jobId))?.status?.stageLine).toMatch(/may or may not have started/);
-    await new Promise((res) => setTimeout(res, 1_000));
+    await sleep(1_000);
     expect(stack.sim.control.stats().accepted).toBe(before + 1);
 
     // The button works after a restart; a press without the page's Origin is refused and changes nothing.

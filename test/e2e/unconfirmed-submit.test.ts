@@ -5,7 +5,6 @@
 // the job. Real stembot process (test/support/stembot-entry.ts, the Slack adapter mounted from the environment),
 // the Kie simulator behind a proxy that holds the submission's answer, the fake Slack Web API.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +15,8 @@ import { chaosTuning } from '../chaos/settings.js';
 import { FakeSlack, type FakeMessage } from '../fakes/slack-api.js';
 import { alice, bob, buttonPress, postToSlackEndpoint, slashCommand } from '../fakes/slack-requests.js';
 import { BOT_TOKEN, CHANNEL, SIGNING_SECRET } from '../slack/harness.js';
-import { waitFor } from '../support/wait.js';
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../multi/processes.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 let sim: RunningSimulator;
 let kie: HoldingProxy;
@@ -102,7 +94,7 @@ describe('a crash in the submission round trip', () => {
     expect(resubmitButton(notice)?.text?.text).toBe('Submit again (may charge twice)');
     await waitFor('the status card says so', () => /may or may not have started/.test(cardText(card)));
     // Well past the lease that would have retried the submission before: still one submission at Kie.
-    await new Promise((r) => setTimeout(r, 4_000));
+    await sleep(4_000);
     expect(sim.control.stats().accepted).toBe(accepted);
     expect(slack.thread(CHANNEL, card.ts).filter((m) => resubmitButton(m))).toHaveLength(1);
 

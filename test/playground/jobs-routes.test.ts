@@ -39,9 +39,21 @@ describe('playground /jobs and /job', () => {
     expect(notMine.json()).toEqual({ code: 'NOT_FOUND', message: 'You have no job `job-other`. /jobs lists yours.' });
   });
 
-  it('GIVEN a password THEN /jobs and /job ask for the session', async () => {
+  it('GIVEN a password and a job of mine THEN /jobs and /job without the session are refused and show nothing of it; with the session they show it', async () => {
     pg = await startPlayground({ password: 'river-song' });
-    for (const url of ['/playground/api/jobs', '/playground/api/jobs/job-1']) expect((await pg.app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    const login = await pg.app.inject({ method: 'POST', url: '/playground/api/login', headers: SAME_ORIGIN, payload: { password: 'river-song' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const started = await pg.app.inject({ method: 'POST', url: '/playground/api/commands', headers: { ...SAME_ORIGIN, cookie }, payload: { command: 'separate', url: 'https://example.com/River.mp3' } });
+    expect(started.statusCode).toBe(202);
+    await pg.jobs.settled();
+    for (const url of ['/playground/api/jobs', '/playground/api/jobs/job-1']) {
+      const res = await pg.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json(), url).toEqual({ code: 'UNAUTHORIZED', message: 'This playground is protected: enter its password first.' });
+      const signedIn = await pg.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(signedIn.statusCode, url).toBe(200);
+      expect(signedIn.body, url).toContain('job-1');
+    }
   });
 
   it('GIVEN the cap is reached while a job of mine runs THEN the refusal lists it', async () => {

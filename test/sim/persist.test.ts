@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { AUTH, startReceiver, type Receiver } from './helpers.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const SEPARATE = '/api/v1/vocal-removal/generate';
 let dir = '';
@@ -49,7 +49,7 @@ describe('simulator state folder', () => {
     const taskId = submitted.data.taskId as string;
     await first.close();
     sims = [];
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(receiver.received).toHaveLength(0);
 
     const second = await start();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alice, bob, buttonPress, slashCommand } from '../fakes/slack-requests.js';
 import { CHANNEL, startStack, type Stack } from './harness.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const ADMIN_CHANNEL = 'C0ADMIN';
 const carol = { id: 'U0CAROL', name: 'carol' };
@@ -75,7 +75,7 @@ describe('spend control on Slack', () => {
     expect(refusal).toMatch(
       /^This job would cost ≈ 10 credits, more than is left of this server’s monthly budget: 70 of 70 credits used this month, 0 left\. It resets on 1 [A-Z][a-z]+ at 00:00 UTC\. Nothing was spent\.$/,
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(stack.sim.control.tasks()).toHaveLength(tasks);
   });
 
@@ -120,7 +120,7 @@ describe('queue position and cancel before Kie on Slack', () => {
     await waitFor('the cancelled card', () => stageBlock(cardOfQ()!).text.text.startsWith('Cancelled by alice before it reached Kie — nothing was spent.'));
     expect(footer(cardOfQ()!)).toContain('No credits spent');
     await waitFor('the other two at Kie', async () => (await Promise.all(ids.slice(0, 2).map((id) => q.bot.store.getJob(id)))).every((j) => j?.taskId));
-    await new Promise((r) => setTimeout(r, 3_300));
+    await sleep(3_300);
     expect(q.sim.control.tasks()).toHaveLength(2);
     expect((await q.bot.store.getJob(last))!.taskId).toBeNull();
   }, 30_000);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckpointReport } from '../../src/store/sqlite/checkpointer.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
 import { newJob } from '../contract/job-store.contract.js';
+import { sleep } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stembot-ckpt-'));
 let n = 0;
@@ -33,7 +34,7 @@ describe('SQLite WAL checkpoints', () => {
     await fill(s, 400, 'a');
     reports.length = 0; // only checkpoints after the last write count
     const caughtUp = () => reports.some((r) => r.checkpointed > 1_000 && r.checkpointed === r.log);
-    for (let i = 0; i < 250 && !caughtUp(); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && !caughtUp(); i++) await sleep(20);
     // The worker copied the whole first round back (more than the 1,000 pages at which SQLite would have
     // stopped the event loop for its own checkpoint).
     expect(caughtUp()).toBe(true);
@@ -43,7 +44,7 @@ describe('SQLite WAL checkpoints', () => {
     for (const tag of ['b', 'c', 'd']) {
       await fill(s, 400, tag);
       reports.length = 0;
-      for (let i = 0; i < 250 && !caughtUp(); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && !caughtUp(); i++) await sleep(20);
       expect(caughtUp()).toBe(true);
     }
     await s.close();
