@@ -14,7 +14,7 @@ import { originOf, type SlackDeps } from './deps.js';
 import { startJob } from './intake.js';
 import { replyTo, type Reply } from './reply.js';
 import { registerStemMenu } from './stem-menu.js';
-import { escapeText } from './escape.js';
+import { followUpAnswer } from './follow-up-commands.js';
 
 async function inputFor(job: Job, id: 'separate_track' | 'split_stems', v: ButtonValue, reply: Reply): Promise<AudioInput | undefined> {
   if (id === 'separate_track') {
@@ -62,7 +62,7 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
       // MIDI of the separation / WAV of a take (src/core/follow-ups.ts): a job of its own, with its own thread.
       const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
       const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: job.id } : { kind: 'wav', jobId: job.id, take: pressed.value.n ?? 1 }, origin);
-      return reply(r.ok ? `Started job \`${r.job.id}\` — ${pressed.id === 'midi' ? 'MIDI' : 'WAV'} of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the file${pressed.id === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+      return reply(followUpAnswer(r));
     }
     if (pressed.id === 'resubmit') {
       const r = await deps.service.resubmit(job.id, user.id);

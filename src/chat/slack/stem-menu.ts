@@ -7,7 +7,7 @@ import { startFollowUp } from '../../core/follow-ups.js';
 import type { Action } from '../../core/ports.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { replyTo } from './reply.js';
-import { escapeText } from './escape.js';
+import { followUpAnswer } from './follow-up-commands.js';
 
 export const stemMenuPrefix = 'stembot_menu:midi:';
 const MAX_OPTIONS = 100; // Slack's limit per static_select
@@ -51,6 +51,6 @@ export function registerStemMenu(bolt: App, deps: SlackDeps): void {
     const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
     const origin = originOf({ teamId: b.team?.id ?? user.team_id, channelId, userId: user.id, userName: user.username ?? user.name });
     const r = await startFollowUp(deps.service, { kind: 'midi', jobId: choice.j, stem: choice.s }, origin);
-    return reply(r.ok ? `Started job \`${r.job.id}\` — MIDI of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the files will arrive in its thread.` : r.message);
+    return reply(followUpAnswer(r));
   });
 }
