@@ -44,6 +44,7 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     if (!pressed) return reply('This button no longer works. Start a new job with `/separate`.');
     const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
     const teamId = b.team?.id ?? user.team_id;
+    const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
     const job = await deps.service.get(pressed.value.j);
     if (!job || job.platform !== 'slack' || job.workspaceId !== teamId) return reply('That job is not known here any more. Start a new one with `/separate`.');
     if (pressed.id === 'cancel') {
@@ -60,7 +61,6 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     }
     if (pressed.id === 'midi' || pressed.id === 'wav') {
       // MIDI of the separation / WAV of a take (src/core/follow-ups.ts): a job of its own, with its own thread.
-      const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
       const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: job.id } : { kind: 'wav', jobId: job.id, take: pressed.value.n ?? 1 }, origin);
       return reply(followUpAnswer(r));
     }
@@ -71,7 +71,7 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     const input = await inputFor(job, pressed.id, pressed.value, reply);
     if (!input) return;
     const command: Command = {
-      origin: originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name }),
+      origin,
       input,
       params: { kind: 'separate', mode: pressed.id === 'split_stems' ? 'stems' : 'vocals' },
     };
