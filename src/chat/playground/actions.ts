@@ -45,7 +45,7 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
     // MIDI of a separation / WAV of a take (src/core/follow-ups.ts); only the job's requester may ask.
     const r = await startFollowUp(jobs, action.id === 'midi' ? { kind: 'midi', jobId: action.jobId, ...(action.stem ? { stem: action.stem } : {}) } : { kind: 'wav', jobId: action.jobId, take: action.take ?? 1 }, origin);
     if (r.ok) return { status: 202, body: { ok: true, jobId: r.job.id } };
-    return { status: r.code === 'USER_CAP' || r.code === 'WORKSPACE_CAP' || r.code === 'KIE_RATE_LIMITED' ? 429 : 400, body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
+    return { status: refusalStatus(r), body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
   }
   if (action.id === 'resubmit') {
     // Only a playground job, and only for its requester (the core checks who asks).
@@ -101,6 +101,6 @@ export function submitOutcome(result: Awaited<ReturnType<JobsApi['submit']>>): A
   return { status: refusalStatus(result), body: { code: result.code, message: result.message } };
 }
 
-function refusalStatus(refusal: SubmitRefusal): 400 | 429 {
+function refusalStatus(refusal: { code?: SubmitRefusal['code'] }): 400 | 429 {
   return refusal.code === 'USER_CAP' || refusal.code === 'WORKSPACE_CAP' || refusal.code === 'KIE_RATE_LIMITED' ? 429 : 400;
 }
