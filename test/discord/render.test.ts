@@ -11,6 +11,10 @@ describe('custom_id', () => {
     const cases = [
       [{ id: 'split_stems', label: 'x', jobId: 'abcdefghjk' }, { id: 'split_stems', jobId: 'abcdefghjk' }],
       [{ id: 'redeliver', label: 'x', jobId: 'abcdefghjk' }, { id: 'redeliver', jobId: 'abcdefghjk' }],
+      [{ id: 'cancel', label: 'x', jobId: 'abcdefghjk' }, { id: 'cancel', jobId: 'abcdefghjk' }],
+      [{ id: 'midi', label: 'x', jobId: 'abcdefghjk' }, { id: 'midi', jobId: 'abcdefghjk' }],
+      [{ id: 'resubmit', label: 'x', jobId: 'abcdefghjk' }, { id: 'resubmit', jobId: 'abcdefghjk' }],
+      [{ id: 'wav', label: 'x', jobId: 'abcdefghjk', take: 2 }, { id: 'wav', jobId: 'abcdefghjk', take: 2 }],
       [{ id: 'separate_track', label: 'x', jobId: 'abcdefghjk', taskId: 't', audioId }, { id: 'separate_track', jobId: 'abcdefghjk', audioId }],
     ] as const;
     for (const [action, decoded] of cases) {
@@ -27,7 +31,7 @@ describe('custom_id', () => {
   });
 
   it('GIVEN custom_ids stembot never made THEN they decode to nothing', () => {
-    for (const id of ['', 'sb1', 'sb1:rd', 'sb0:rd:abc', 'sb1:rd:abc:extra', 'sb1:sep:abc:bad id', 'sb1:nuke:abc']) expect(decodeAction(id)).toBeNull();
+    for (const id of ['', 'sb1', 'sb1:rd', 'sb0:rd:abc', 'sb1:rd:abc:extra', 'sb1:sep:abc:bad id', 'sb1:nuke:abc', 'sb1:cancel:abc:1', 'sb1:wav:abc', 'sb1:wav:abc:0', 'sb1:mids:abc', 'sb1:constructor:abc', 'sb1:toString:abc']) expect(decodeAction(id)).toBeNull();
   });
 });
 

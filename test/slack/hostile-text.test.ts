@@ -62,6 +62,21 @@ describe('Slack: user and Kie text cannot mention or spoof links', () => {
     const card3 = await waitFor('third status card', () => stack.slack.channelMessages(CHANNEL)[before + 2]);
     const notice = await waitFor('failure notice', () => stack.slack.thread(CHANNEL, card3.ts).find((m) => m.text.includes('failed')));
 
+    // 4. follow-ups by command: WAV of the hostile-titled take (its answer names the song), and MIDI of a stem
+    //    the job does not have (the core's refusal lists the job's stem labels: here a link).
+    const gen = (await stack.bot.service.listForUser('slack', mallory.id, 10)).find((j) => j.kind === 'add_vocals')!;
+    const wavUrl = stack.slack.responseUrl();
+    await stack.send(slashCommand({ command: '/wav', text: gen.id, channelId: CHANNEL, responseUrl: wavUrl, user: mallory }));
+    const wavAnswer = String((await waitFor('/wav answer', () => stack.slack.responses.find((r) => wavUrl.endsWith(`/${r.id}`)))).body.text);
+    expect(wavAnswer).toContain('Started job');
+    expect(wavAnswer).toContain('&lt;!channel&gt; &lt;@U999&gt; hi');
+    const sep = (await stack.bot.service.listForUser('slack', mallory.id, 10)).find((j) => j.kind === 'separate')!;
+    const midiUrl = stack.slack.responseUrl();
+    await stack.send(slashCommand({ command: '/midi', text: `${sep.id} Kazoo`, channelId: CHANNEL, responseUrl: midiUrl, user: mallory }));
+    const midiAnswer = String((await waitFor('/midi answer', () => stack.slack.responses.find((r) => midiUrl.endsWith(`/${r.id}`)))).body.text);
+    expect(midiAnswer).toContain('no stem “Kazoo”');
+    expect(midiAnswer).toContain('&lt;https://evil.example|click&gt;');
+
     // The hostile text did reach the jobs (so the test is not vacuous) …
     const jobs = await stack.bot.service.listForUser('slack', mallory.id, 10);
     expect(jobs.map((j) => j.params.kind === 'separate' ? j.params.stem : j.params.title)).toEqual(expect.arrayContaining([title, '<https://evil.example|click>']));

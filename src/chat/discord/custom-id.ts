@@ -20,16 +20,17 @@ export type ButtonAction =
   | { id: 'wav'; jobId: string; take: number }
   | { id: 'resubmit'; jobId: string };
 
+/** The actions that carry nothing but the job, and their verbs (custom_ids already sent must keep decoding). */
+const jobOnlyVerbs = { split_stems: 'split', redeliver: 'rd', cancel: 'cancel', midi: 'midi', resubmit: 'rs' } as const;
+type JobOnly = keyof typeof jobOnlyVerbs;
+const jobOnlyByVerb = new Map(Object.entries(jobOnlyVerbs).map(([id, verb]) => [verb as string, id as JobOnly]));
+
 /** The custom_id of an Action; null when it cannot be encoded (the caller leaves the button out). */
 export function encodeAction(action: Action, fileIndex?: number): string | null {
   if (!safe.test(action.jobId)) return null;
   let id: string | null = null;
-  if (action.id === 'split_stems') id = `${prefix}:split:${action.jobId}`;
-  else if (action.id === 'redeliver') id = `${prefix}:rd:${action.jobId}`;
-  else if (action.id === 'cancel') id = `${prefix}:cancel:${action.jobId}`;
-  else if (action.id === 'midi') id = `${prefix}:midi:${action.jobId}`;
+  if (action.id in jobOnlyVerbs) id = `${prefix}:${jobOnlyVerbs[action.id as JobOnly]}:${action.jobId}`;
   else if (action.id === 'wav') id = action.take && action.take > 0 ? `${prefix}:wav:${action.jobId}:${action.take}` : null;
-  else if (action.id === 'resubmit') id = `${prefix}:rs:${action.jobId}`;
   else if (action.audioId && safe.test(action.audioId)) id = `${prefix}:sep:${action.jobId}:${action.audioId}`;
   if (action.id === 'separate_track' && (id === null || id.length > discordDefaults.maxCustomIdChars) && fileIndex !== undefined && fileIndex >= 0) {
     id = `${prefix}:sepi:${action.jobId}:${fileIndex}`;
@@ -40,13 +41,10 @@ export function encodeAction(action: Action, fileIndex?: number): string | null 
 export function decodeAction(customId: string): ButtonAction | null {
   const [p, verb, jobId, extra, ...rest] = customId.split(':');
   if (p !== prefix || !jobId || !safe.test(jobId) || rest.length > 0) return null;
-  if (verb === 'split' && extra === undefined) return { id: 'split_stems', jobId };
-  if (verb === 'rd' && extra === undefined) return { id: 'redeliver', jobId };
-  if (verb === 'cancel' && extra === undefined) return { id: 'cancel', jobId };
-  if (verb === 'midi' && extra === undefined) return { id: 'midi', jobId };
+  const jobOnly = verb === undefined ? undefined : jobOnlyByVerb.get(verb);
+  if (jobOnly) return extra === undefined ? { id: jobOnly, jobId } : null;
   if (verb === 'mids' && extra && safe.test(extra)) return { id: 'midi_stem', jobId, stem: extra };
   if (verb === 'wav' && extra && /^\d{1,2}$/.test(extra) && Number(extra) > 0) return { id: 'wav', jobId, take: Number(extra) };
-  if (verb === 'rs' && extra === undefined) return { id: 'resubmit', jobId };
   if (verb === 'sep' && extra && safe.test(extra)) return { id: 'separate_track', jobId, audioId: extra };
   if (verb === 'sepi' && extra && /^\d{1,3}$/.test(extra)) return { id: 'separate_track', jobId, index: Number(extra) };
   return null;

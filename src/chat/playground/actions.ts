@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { JobsApi, SubmitRefusal } from '../../core/ports.js';
 import { startFollowUp } from '../../core/follow-ups.js';
 import { followUpInputName } from '../../core/input-name.js';
-import type { AudioInput, Command, Origin } from '../../core/types.js';
+import type { AudioInput, Command, Job, Origin } from '../../core/types.js';
 import { creditsText } from '../../core/costs.js';
 import { safeFileName } from './safe-name.js';
 
@@ -32,8 +32,8 @@ export type ActionOutcome =
 export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Origin, uploadDir: string): Promise<ActionOutcome> {
   if (action.id === 'cancel') {
     // The playground's one local user started every job here and is its admin: they may cancel any of them.
-    const job = await jobs.get(action.jobId);
-    if (!job || job.platform !== 'playground') return { status: 404, body: { code: 'NOT_FOUND', message: 'That job is not known here any more.' } };
+    const job = await playgroundJob(jobs, action.jobId);
+    if (!job) return { status: 404, body: { code: 'NOT_FOUND', message: notKnown } };
     const result = await jobs.cancel(job.id, { userId: origin.userId, userName: origin.userName });
     return result.ok ? { status: 202, body: { ok: true, message: result.message } } : { status: 400, body: { code: 'CANCEL_REFUSED', message: result.message } };
   }
@@ -45,12 +45,12 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
     // MIDI of a separation / WAV of a take (src/core/follow-ups.ts); only the job's requester may ask.
     const r = await startFollowUp(jobs, action.id === 'midi' ? { kind: 'midi', jobId: action.jobId, ...(action.stem ? { stem: action.stem } : {}) } : { kind: 'wav', jobId: action.jobId, take: action.take ?? 1 }, origin);
     if (r.ok) return { status: 202, body: { ok: true, jobId: r.job.id } };
-    return { status: r.code === 'USER_CAP' || r.code === 'WORKSPACE_CAP' || r.code === 'KIE_RATE_LIMITED' ? 429 : 400, body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
+    return { status: refusalStatus(r), body: { code: r.code ?? 'FOLLOW_UP_REFUSED', message: r.message } };
   }
   if (action.id === 'resubmit') {
     // Only a playground job, and only for its requester (the core checks who asks).
-    const job = await jobs.get(action.jobId);
-    if (!job || job.platform !== 'playground') return { status: 404, body: { code: 'NOT_FOUND', message: 'That job is not known here any more.' } };
+    const job = await playgroundJob(jobs, action.jobId);
+    if (!job) return { status: 404, body: { code: 'NOT_FOUND', message: notKnown } };
     const result = await jobs.resubmit(job.id, origin.userId);
     return result.ok ? { status: 202, body: { ok: true, jobId: job.id } } : { status: 400, body: { code: 'RESUBMIT_REFUSED', message: result.message } };
   }
@@ -71,19 +71,26 @@ export async function runAction(action: ActionRequest, jobs: JobsApi, origin: Or
   }
 }
 
+const notKnown = 'That job is not known here any more.';
+
+/** The job a button names, when it is one of the playground's (the id comes from the page: never trusted). */
+async function playgroundJob(jobs: JobsApi, jobId: string): Promise<Job | undefined> {
+  const job = await jobs.get(jobId);
+  return job?.platform === 'playground' ? job : undefined;
+}
+
 type Source = { ok: true; input: AudioInput } | { ok: false; outcome: { status: 400 | 404; body: { code: string; message: string } } };
 const refuse = (status: 400 | 404, code: string, message: string): Source => ({ ok: false, outcome: { status, body: { code, message } } });
 
 async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string): Promise<Source> {
   // The job the button belongs to names the new job's input (the song's title, not a Kie id).
-  const parent = await jobs.get(action.jobId);
-  const job = parent?.platform === 'playground' ? parent : undefined;
+  const job = await playgroundJob(jobs, action.jobId);
   if (action.taskId && action.audioId) {
     const name = job ? followUpInputName(job, action.audioId) : `Kie track ${action.audioId}`;
     return { ok: true, input: { type: 'kie_track', taskId: action.taskId, audioId: action.audioId, name } };
   }
   if (action.id === 'separate_track') return refuse(400, 'INPUT_INVALID', 'This button does not name a Kie track to separate.');
-  if (!job) return refuse(404, 'NOT_FOUND', 'That job is not known here any more.');
+  if (!job) return refuse(404, 'NOT_FOUND', notKnown);
   if (job.input.type !== 'file') return { ok: true, input: { ...job.input, name: followUpInputName(job) } };
   // The new job will own (and delete) its input, so it gets its own copy of the original upload.
   const copy = join(uploadDir, `${randomBytes(8).toString('hex')}-${safeFileName(job.input.name, 'upload')}`);
@@ -101,6 +108,6 @@ export function submitOutcome(result: Awaited<ReturnType<JobsApi['submit']>>): A
   return { status: refusalStatus(result), body: { code: result.code, message: result.message } };
 }
 
-function refusalStatus(refusal: SubmitRefusal): 400 | 429 {
+function refusalStatus(refusal: { code?: SubmitRefusal['code'] }): 400 | 429 {
   return refusal.code === 'USER_CAP' || refusal.code === 'WORKSPACE_CAP' || refusal.code === 'KIE_RATE_LIMITED' ? 429 : 400;
 }

@@ -10,11 +10,12 @@ import { startFollowUp } from '../../core/follow-ups.js';
 import { followUpInputName } from '../../core/input-name.js';
 import type { AudioInput, Command, Job } from '../../core/types.js';
 import { actionPrefix, parseButton, type ButtonValue } from './blocks.js';
-import { originOf, type SlackDeps } from './deps.js';
+import type { SlackDeps } from './deps.js';
+import { pressOf } from './press.js';
 import { startJob } from './intake.js';
-import { replyTo, type Reply } from './reply.js';
+import type { Reply } from './reply.js';
 import { registerStemMenu } from './stem-menu.js';
-import { escapeText } from './escape.js';
+import { followUpAnswer } from './follow-up-commands.js';
 
 async function inputFor(job: Job, id: 'separate_track' | 'split_stems', v: ButtonValue, reply: Reply): Promise<AudioInput | undefined> {
   if (id === 'separate_track') {
@@ -37,41 +38,36 @@ export function registerActions(bolt: App, deps: SlackDeps): void {
     await ack();
     const b = body as BlockAction;
     const a = action as ButtonAction;
-    const channelId = b.channel?.id ?? b.container?.channel_id ?? '';
-    const threadTs = (b.container as { thread_ts?: string } | undefined)?.thread_ts;
-    const reply = replyTo(deps.web, deps.log, { responseUrl: b.response_url, channelId, userId: b.user.id, ...(threadTs ? { threadTs } : {}) });
+    const { reply, origin, teamId } = pressOf(b, deps);
     const pressed = parseButton(a.action_id, a.value);
     if (!pressed) return reply('This button no longer works. Start a new job with `/separate`.');
-    const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
-    const teamId = b.team?.id ?? user.team_id;
     const job = await deps.service.get(pressed.value.j);
     if (!job || job.platform !== 'slack' || job.workspaceId !== teamId) return reply('That job is not known here any more. Start a new one with `/separate`.');
     if (pressed.id === 'cancel') {
       // The requester, or a workspace admin (or a listed SLACK_ADMIN_USER_IDS) acting for them.
-      if (job.userId !== user.id && !(await deps.isAdmin?.(user.id))) return reply(`Only <@${job.userId}>, who started this job, or a workspace admin can cancel it.`);
-      const r = await deps.service.cancel(job.id, { userId: user.id, userName: user.username ?? user.name ?? user.id });
+      if (job.userId !== origin.userId && !(await deps.isAdmin?.(origin.userId))) return reply(`Only <@${job.userId}>, who started this job, or a workspace admin can cancel it.`);
+      const r = await deps.service.cancel(job.id, { userId: origin.userId, userName: origin.userName });
       return reply(r.message);
     }
-    if (job.userId !== user.id) return reply(`Only <@${job.userId}>, who started this job, can use its buttons. Start your own with \`/separate\`.`);
+    if (job.userId !== origin.userId) return reply(`Only <@${job.userId}>, who started this job, can use its buttons. Start your own with \`/separate\`.`);
 
     if (pressed.id === 'redeliver') {
-      const r = await deps.service.redeliver(job.id, user.id);
+      const r = await deps.service.redeliver(job.id, origin.userId);
       return reply(r.ok ? 'Delivering the files again in the job’s thread.' : r.message);
     }
     if (pressed.id === 'midi' || pressed.id === 'wav') {
       // MIDI of the separation / WAV of a take (src/core/follow-ups.ts): a job of its own, with its own thread.
-      const origin = originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name });
       const r = await startFollowUp(deps.service, pressed.id === 'midi' ? { kind: 'midi', jobId: job.id } : { kind: 'wav', jobId: job.id, take: pressed.value.n ?? 1 }, origin);
-      return reply(r.ok ? `Started job \`${r.job.id}\` — ${pressed.id === 'midi' ? 'MIDI' : 'WAV'} of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the file${pressed.id === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+      return reply(followUpAnswer(r));
     }
     if (pressed.id === 'resubmit') {
-      const r = await deps.service.resubmit(job.id, user.id);
+      const r = await deps.service.resubmit(job.id, origin.userId);
       return reply(r.ok ? 'Submitting again — the status message will follow it.' : r.message);
     }
     const input = await inputFor(job, pressed.id, pressed.value, reply);
     if (!input) return;
     const command: Command = {
-      origin: originOf({ teamId, channelId, userId: user.id, userName: user.username ?? user.name }),
+      origin,
       input,
       params: { kind: 'separate', mode: pressed.id === 'split_stems' ? 'stems' : 'vocals' },
     };

@@ -1,14 +1,23 @@
 // `/midi <job id> [stem]` and `/wav <job id> [take]` (docs/kie-midi-wav.md): the result buttons' work by command,
 // under the same rules (src/core/follow-ups.ts). Answered privately; the new job posts its own status card.
 import type { App, SlashCommand } from '@slack/bolt';
-import { startFollowUp, type FollowUpRequest } from '../../core/follow-ups.js';
+import { startFollowUp, type FollowUpOutcome, type FollowUpRequest } from '../../core/follow-ups.js';
 import { originOf, type SlackDeps } from './deps.js';
+import { escapeText } from './escape.js';
 import { replyTo } from './reply.js';
 
 export const followUpUsage = {
   midi: '*Usage*: `/midi <job id>` — MIDI of a finished separation (with a piano-roll picture); `/midi <job id> Bass` — of one stem. `/jobs` lists your job ids.',
   wav: '*Usage*: `/wav <job id>` — take 1 of a finished `/add-vocals` or `/add-instrumental` as a WAV file; `/wav <job id> 2` — take 2.',
 } as const;
+
+/** The private answer to a follow-up from the command, a result button or the stem menu. Both the input name
+ * and the core's refusal (which may echo a typed stem name or a stem label) pass the one escaper. */
+export function followUpAnswer(r: FollowUpOutcome): string {
+  if (!r.ok) return escapeText(r.message);
+  const midi = r.job.kind === 'midi';
+  return `Started job \`${r.job.id}\` — ${midi ? 'MIDI' : 'WAV'} of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the file${midi ? 's' : ''} will arrive in its thread.`;
+}
 
 /** `id [rest]` → the request, or null when the line is not that shape. */
 export function parseFollowUpLine(kind: 'midi' | 'wav', text: string): FollowUpRequest | null {
@@ -30,7 +39,7 @@ export function registerFollowUpCommands(bolt: App, deps: SlackDeps): void {
       const reply = replyTo(deps.web, deps.log, { responseUrl: command.response_url, channelId: command.channel_id, userId: command.user_id });
       const origin = originOf({ teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, userName: command.user_name });
       const r = await startFollowUp(deps.service, req, origin);
-      await reply(r.ok ? `Started job \`${r.job.id}\` — ${kind === 'midi' ? 'MIDI' : 'WAV'} of “${r.job.inputName}”. Its status message is in this channel; the file${kind === 'midi' ? 's' : ''} will arrive in its thread.` : r.message);
+      await reply(followUpAnswer(r));
     });
   }
 }

@@ -5,9 +5,9 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import { startFollowUp } from '../../core/follow-ups.js';
 import type { Action } from '../../core/ports.js';
-import { originOf, type SlackDeps } from './deps.js';
-import { replyTo } from './reply.js';
-import { escapeText } from './escape.js';
+import type { SlackDeps } from './deps.js';
+import { pressOf } from './press.js';
+import { followUpAnswer } from './follow-up-commands.js';
 
 export const stemMenuPrefix = 'stembot_menu:midi:';
 const MAX_OPTIONS = 100; // Slack's limit per static_select
@@ -42,15 +42,11 @@ export function registerStemMenu(bolt: App, deps: SlackDeps): void {
   bolt.action({ action_id: new RegExp(`^${stemMenuPrefix}\\d+$`) }, async ({ ack, body, action }) => {
     await ack();
     const b = body as BlockAction;
-    const channelId = b.channel?.id ?? b.container?.channel_id ?? '';
-    const threadTs = (b.container as { thread_ts?: string } | undefined)?.thread_ts;
-    const reply = replyTo(deps.web, deps.log, { responseUrl: b.response_url, channelId, userId: b.user.id, ...(threadTs ? { threadTs } : {}) });
+    const { reply, origin } = pressOf(b, deps);
     const choice = parseStemChoice((action as StaticSelectAction).selected_option?.value);
     if (!choice) return reply('This menu no longer works. Use `/midi <job id> <stem>` instead.');
     // Who may use it is decided by the stored job (core/follow-ups.ts: its requester only), never by the value.
-    const user = b.user as { id: string; name?: string; username?: string; team_id?: string };
-    const origin = originOf({ teamId: b.team?.id ?? user.team_id, channelId, userId: user.id, userName: user.username ?? user.name });
     const r = await startFollowUp(deps.service, { kind: 'midi', jobId: choice.j, stem: choice.s }, origin);
-    return reply(r.ok ? `Started job \`${r.job.id}\` — MIDI of “${escapeText(r.job.inputName)}”. Its status message is in this channel; the files will arrive in its thread.` : r.message);
+    return reply(followUpAnswer(r));
   });
 }
