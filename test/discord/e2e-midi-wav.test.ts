@@ -126,6 +126,10 @@ describe('MIDI of a separation', () => {
     // The stem menu: /midi's `stem` option offers the separated tracks.
     const menu = await s.send(slashCommand('midi', { id: stems.id, stem: 'dru' }, alice, s.place(), 'stem'));
     expect(menu.body).toEqual({ type: 8, data: { choices: [{ name: 'Drums', value: 'drums' }] } });
+    // A typed stem the job does not have is refused privately, and what was typed forms no masked link there.
+    const refusal = await command('midi', { id: stems.id, stem: '[Free Nitro](https://evil.example/claim)' });
+    expect(refusal).toMatch(/^That job has no stem/);
+    expect(refusal).not.toMatch(/\]\(https:\/\/evil/);
     const one = await followUpDone(startedJobId({ content: await command('midi', { id: stems.id, stem: 'drums' }) }));
     const task = s.sim.control.task(one.taskId!)!;
     // The separation finished by callback (no track ids), so stembot read Kie's originData id before submitting.

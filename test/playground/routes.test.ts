@@ -204,7 +204,7 @@ describe('playground routes', () => {
     expect(missing.statusCode).toBe(404);
   });
 
-  it('GIVEN delivered results WHEN their buttons are pressed THEN the core is asked to split stems, separate a track or deliver again', async () => {
+  it('GIVEN delivered results WHEN their buttons are pressed THEN the core is asked to split stems, separate a track of the job (never a forged one) or deliver again', async () => {
     pg = await startPlayground();
     await command({ command: 'separate', url: 'https://example.com/River.mp3' });
     await pg.jobs.settled();
@@ -213,9 +213,24 @@ describe('playground routes', () => {
     const split = await press({ id: 'split_stems', label: 'Split into 12 stems', jobId: 'job-1' });
     expect(split.statusCode).toBe(202);
     expect(pg.jobs.commands[1]).toMatchObject({ input: { type: 'url', url: 'https://example.com/River.mp3' }, params: { kind: 'separate', mode: 'stems' } });
-    const track = await press({ id: 'separate_track', label: 'Separate stems', jobId: 'job-1', taskId: 'task-1', audioId: 'audio-1' });
+    // A generated song's take: the track comes from the job's own files and its own Kie task, whatever the
+    // request names (the page is not trusted).
+    const song = pg.jobs.jobs.get('job-1')!;
+    pg.jobs.jobs.set('song-1', {
+      ...song,
+      id: 'song-1',
+      kind: 'add_vocals',
+      params: { kind: 'add_vocals', prompt: 'p', style: 's', title: 'River Song' },
+      taskId: 'task-song',
+      files: [{ key: 'track-1', label: 'River Song', url: 'https://kie.example/take1.mp3', audioId: 'audio-1' }],
+    });
+    const forged = await press({ id: 'separate_track', label: 'Separate stems', jobId: 'song-1', taskId: 'task-someone-else', audioId: 'audio-999' });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json()).toEqual({ code: 'INPUT_INVALID', message: 'That track is not part of this job.' });
+    expect(pg.jobs.commands).toHaveLength(2);
+    const track = await press({ id: 'separate_track', label: 'Separate stems', jobId: 'song-1', taskId: 'task-someone-else', audioId: 'audio-1' });
     expect(track.json()).toMatchObject({ jobId: 'job-3' });
-    expect(pg.jobs.commands[2]).toMatchObject({ input: { type: 'kie_track', taskId: 'task-1', audioId: 'audio-1' }, params: { mode: 'vocals' } });
+    expect(pg.jobs.commands[2]).toMatchObject({ input: { type: 'kie_track', taskId: 'task-song', audioId: 'audio-1' }, params: { mode: 'vocals' } });
     expect((await press({ id: 'redeliver', label: 'Deliver again', jobId: 'job-1' })).statusCode).toBe(202);
     expect(pg.jobs.redeliveries).toEqual([{ jobId: 'job-1', userId: 'playground-user' }]);
     const unknown = await press({ id: 'split_stems', label: 'x', jobId: 'job-404' });

@@ -184,7 +184,8 @@ export class InteractionHandler {
   /** MIDI of a separation or WAV of a take (src/core/follow-ups.ts), from a button or `/midi` / `/wav`. */
   private async followUpJob(i: IntakeBase, req: FollowUpRequest, requesterChecked: boolean): Promise<string> {
     const r = await startFollowUp(this.o.service, req, originOf(i), { requesterChecked });
-    if (!r.ok) return r.message;
+    // The core's refusal may repeat a typed stem or Kie's stem labels: no masked link or mention from them.
+    if (!r.ok) return escapePlain(r.message);
     this.o.logger.info({ jobId: r.job.id, kind: r.job.kind, parent: req.jobId }, 'discord follow-up accepted');
     return `Started job \`${r.job.id}\` — ${describeJob(r.job)}. Its status message is in <#${r.job.channelId}>; the file${r.job.kind === 'midi' ? 's' : ''} will arrive in its thread.`;
   }

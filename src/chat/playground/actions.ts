@@ -85,12 +85,14 @@ const refuse = (status: 400 | 404, code: string, message: string): Source => ({ 
 async function sourceOf(action: ActionRequest, jobs: JobsApi, uploadDir: string): Promise<Source> {
   // The job the button belongs to names the new job's input (the song's title, not a Kie id).
   const job = await playgroundJob(jobs, action.jobId);
-  if (action.taskId && action.audioId) {
-    const name = job ? followUpInputName(job, action.audioId) : `Kie track ${action.audioId}`;
-    return { ok: true, input: { type: 'kie_track', taskId: action.taskId, audioId: action.audioId, name } };
-  }
-  if (action.id === 'separate_track') return refuse(400, 'INPUT_INVALID', 'This button does not name a Kie track to separate.');
   if (!job) return refuse(404, 'NOT_FOUND', notKnown);
+  if (action.id === 'separate_track') {
+    // As on Slack and Discord: the track must be one this job produced, and Kie's task is the job's own,
+    // whatever the request says.
+    const file = action.audioId ? job.files.find((f) => f.audioId === action.audioId) : undefined;
+    if (!file?.audioId || !job.taskId || job.params.kind === 'separate') return refuse(400, 'INPUT_INVALID', 'That track is not part of this job.');
+    return { ok: true, input: { type: 'kie_track', taskId: job.taskId, audioId: file.audioId, name: followUpInputName(job, file.audioId) } };
+  }
   if (job.input.type !== 'file') return { ok: true, input: { ...job.input, name: followUpInputName(job) } };
   // The new job will own (and delete) its input, so it gets its own copy of the original upload.
   const copy = join(uploadDir, `${randomBytes(8).toString('hex')}-${safeFileName(job.input.name, 'upload')}`);
