@@ -1,6 +1,7 @@
 // The command line syntax of the README's "Commands" (docs/conventions.md) — `name:value`, quotes, a bare URL, a bare mode word — and the usage
 // help a person gets for each kind of mistake.
 import { describe, expect, it } from 'vitest';
+import { parseFollowUpLine } from '../../src/chat/slack/follow-up-commands.js';
 import { commandFromLine, parseLine } from '../../src/chat/slack/parse-line.js';
 
 describe('Slack command line', () => {
@@ -52,5 +53,13 @@ describe('Slack command line', () => {
       expect(r.message, line).toContain(why);
       expect(r.message, line).toContain('*Usage*');
     }
+  });
+});
+
+describe('/midi and /wav lines', () => {
+  it('GIVEN a stem typed with & or < THEN it is read as typed (Slack sends entities), not escaped twice', () => {
+    expect(parseFollowUpLine('midi', 'abcd1234 stem:"Bass &amp; Drums &lt;1&gt;"')).toEqual({ kind: 'midi', jobId: 'abcd1234', stem: 'Bass & Drums <1>' });
+    expect(parseFollowUpLine('wav', '`abcd1234` take:2')).toEqual({ kind: 'wav', jobId: 'abcd1234', take: 2 });
+    expect(parseFollowUpLine('wav', 'abcd1234 two')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // `/midi <job id> [stem]` and `/wav <job id> [take]` (docs/kie-midi-wav.md): the result buttons' work by command,
 // under the same rules (src/core/follow-ups.ts). Answered privately; the new job posts its own status card.
+import { decode } from './parse-line.js';
 import type { App, SlashCommand } from '@slack/bolt';
 import { startFollowUp, type FollowUpOutcome, type FollowUpRequest } from '../../core/follow-ups.js';
 import { originOf, type SlackDeps } from './deps.js';
@@ -24,7 +25,7 @@ export function parseFollowUpLine(kind: 'midi' | 'wav', text: string): FollowUpR
   const m = /^`?([0-9a-z]{4,40})`?(?:\s+(.+))?$/i.exec(text.trim());
   if (!m) return null;
   const jobId = m[1]!.toLowerCase();
-  const rest = m[2]?.trim().replace(/^(stem|take):/i, '').replace(/^"(.*)"$/, '$1');
+  const rest = m[2] === undefined ? undefined : decode(m[2].trim().replace(/^(stem|take):/i, '').replace(/^"(.*)"$/, '$1'));
   if (kind === 'midi') return { kind, jobId, ...(rest ? { stem: rest } : {}) };
   if (rest !== undefined && !/^\d{1,2}$/.test(rest)) return null;
   return { kind, jobId, take: rest ? Number(rest) : 1 };

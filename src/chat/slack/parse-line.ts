@@ -17,7 +17,8 @@ interface Token {
   value: string;
 }
 
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+/** Slack sends a command's text with `&`, `<`, `>` as entities: the characters the person typed. */
+export const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 /** `<https://x|label>` → `https://x` (only Slack's own link markup; typed brackets arrive as entities). */
 const unlink = (s: string) => (/^<[^<>]+>$/.test(s) ? s.slice(1, -1).split('|')[0]! : s);
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
