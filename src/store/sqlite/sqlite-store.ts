@@ -18,6 +18,13 @@ import { migrations } from './migrations/index.js';
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
 type IntakeDbRow = { id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
 type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
+/** A callback's own work threw (not BEGIN or COMMIT): the batch is worth running again, isolated. */
+class CallbackThrew extends Error {
+  constructor(readonly inner: unknown) {
+    super('a callback of the batch threw');
+  }
+}
+type Settled = { ok: true; v: IntakeOutcome } | { ok: false; err: unknown };
 
 export interface SqliteStoreOptions {
   /**
@@ -45,9 +52,12 @@ export class SqliteJobStore implements JobStore {
   private readonly checkpointer: Checkpointer | undefined;
   /** Callbacks of this event-loop turn, committed together at its end (group commit). */
   private intakeQueue: Pending[] = [];
+  /** The whole batch in one transaction, no savepoints: the usual case, where no callback throws. */
+  private readonly intakeBatch: Database.Transaction<(batch: Pending[]) => IntakeOutcome[]>;
   /** One callback's work; called inside the batch's transaction it runs as a SAVEPOINT of its own. */
   private readonly intakeInSavepoint: (c: CallbackIntake) => IntakeOutcome;
-  private readonly intakeBatch: Database.Transaction<(batch: Pending[], out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[]) => void>;
+  /** The batch again after one of its callbacks threw: each in its own savepoint, so only that one fails. */
+  private readonly intakeBatchIsolated: Database.Transaction<(batch: Pending[], out: Settled[]) => void>;
 
   /** `path` is a file path or `:memory:`. */
   constructor(path: string, o: SqliteStoreOptions = {}) {
@@ -60,8 +70,17 @@ export class SqliteJobStore implements JobStore {
       this.db.exec('PRAGMA wal_autocheckpoint = 0');
       this.checkpointer = new Checkpointer(path, interval, o.onCheckpoint);
     }
+    this.intakeBatch = this.db.transaction((batch: Pending[]) =>
+      batch.map((p) => {
+        try {
+          return this.intakeOne(p.c);
+        } catch (err) {
+          throw new CallbackThrew(err);
+        }
+      }),
+    );
     this.intakeInSavepoint = this.db.transaction((c: CallbackIntake) => this.intakeOne(c));
-    this.intakeBatch = this.db.transaction((batch: Pending[], out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[]) => {
+    this.intakeBatchIsolated = this.db.transaction((batch: Pending[], out: Settled[]) => {
       for (const p of batch) {
         try {
           out.push({ ok: true, v: this.intakeInSavepoint(p.c) });
@@ -240,14 +259,25 @@ export class SqliteJobStore implements JobStore {
   /**
    * Group commit: one BEGIN IMMEDIATE … COMMIT for the whole batch (a COMMIT is the expensive part of a
    * write), and every promise settles only after that COMMIT — the route's 200 always follows durability.
+   * The batch first runs without savepoints: a savepoint makes SQLite copy every page it first touches into
+   * a sub-journal, which cost a third of the store's time per callback (docs/intake-performance.md). When
+   * a callback throws, that whole attempt rolls back and the batch runs again with a savepoint per
+   * callback, so the one that throws fails alone and its neighbours commit.
    */
   private readonly flushIntake = (): void => {
     const batch = this.intakeQueue;
     if (batch.length === 0) return;
     this.intakeQueue = [];
-    const out: ({ ok: true; v: IntakeOutcome } | { ok: false; err: unknown })[] = [];
+    let out: Settled[] = [];
     try {
-      this.intakeBatch.immediate(batch, out);
+      try {
+        out = this.intakeBatch.immediate(batch).map((v) => ({ ok: true, v }));
+      } catch (err) {
+        if (!(err instanceof CallbackThrew)) throw err;
+        // Rolled back: nothing of this attempt was committed. Whatever threw throws again below, alone.
+        out = [];
+        this.intakeBatchIsolated.immediate(batch, out);
+      }
     } catch (err) {
       // BEGIN or COMMIT failed (the database is locked past busy_timeout, the disk is full): nothing committed.
       for (const p of batch) p.reject(err);
