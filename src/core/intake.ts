@@ -46,7 +46,9 @@ export function decideIntake(job: IntakeRow, taskId: string, raw: JobEvent, now:
   } else if (job.taskId !== taskId) {
     return { do: 'refuse', code: 'task_mismatch' };
   }
-  const d = planEvent({ state, files: job.files }, event, now);
+  // `files` stays a getter: the SQLite store parses the job's files only if the plan reads them (not for a
+  // completion, which brings its own, nor for a repeat).
+  const d = planEvent({ state, get files() { return job.files; } }, event, now);
   if (d.ok) return { do: 'apply', event, plan: d.plan, from: state, adopt };
   return d.reason === 'stale' ? { do: 'record', event, reason: 'stale' } : { do: 'repeat', event, reason: d.reason };
 }

@@ -16,7 +16,7 @@ import { Checkpointer, type CheckpointReport } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
-type IntakeDbRow = { id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
+type IntakeDbRow = { rid: number; id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
 type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
 /** A callback's own work threw (not BEGIN or COMMIT): the batch is worth running again, isolated. */
 class CallbackThrew extends Error {
@@ -291,8 +291,9 @@ export class SqliteJobStore implements JobStore {
   };
 
   private intakeOne(c: CallbackIntake): IntakeOutcome {
-    const row = this.stmt('SELECT id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
+    const row = this.stmt('SELECT rowid AS rid, id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
     if (!row) return { ok: false, code: 'unknown_token' };
+    // The job's updates below address its row by rowid: no second index lookup by id.
     const job: IntakeRow = {
       id: row.id,
       kind: row.kind as IntakeRow['kind'],
@@ -314,23 +315,23 @@ export class SqliteJobStore implements JobStore {
       case 'repeat':
         this.stmt(
           `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
-             next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE id = ?`,
-        ).run(c.now, c.now, c.nextPollAt, job.id);
+             next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE rowid = ?`,
+        ).run(c.now, c.now, c.nextPollAt, row.rid);
         return { ok: true, applied: false, job: view(job.state, true), event: d.event, reason: d.reason };
       case 'record':
         this.insertEvent(job.id, d.event, false, c.now);
-        this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE id = ?').run(c.now, c.nextPollAt, job.id);
+        this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE rowid = ?').run(c.now, c.nextPollAt, row.rid);
         return { ok: true, applied: false, job: view(job.state), event: d.event, reason: d.reason };
       case 'apply': {
         const p = d.plan;
         if (d.adopt) {
-          this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ?").run(c.taskId, c.now, c.now, job.id);
+          this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, updated_at = ? WHERE rowid = ?").run(c.taskId, c.now, c.now, row.rid);
           this.insertOutbox(job.id, ['status'], c.now);
         }
         this.insertEvent(job.id, d.event, true, c.now);
         this.stmt(
-          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE id = ?`,
-        ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, job.id);
+          `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE rowid = ?`,
+        ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, row.rid);
         this.insertOutbox(job.id, p.outbox, c.now);
         return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
