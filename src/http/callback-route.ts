@@ -2,7 +2,8 @@
 // configured) and the result URLs, then ONE store call that finds the job by its token and commits the event
 // with its outbox work (JobStore.intakeCallback), answer 200 after that commit. It never
 // downloads, never calls chat and never waits on Kie (Kie gives a callback 15 s; we answer in ms).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createSecretKey } from 'node:crypto';
 import type { JobService } from '../core/job-service.js';
 import type { Clock, JobStore } from '../core/ports.js';
 import type { JobEvent } from '../core/types.js';
@@ -32,48 +33,51 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
   // One logger for every callback instead of a child per request (a pino child per request was ~2 % of the
   // intake's time, docs/intake-performance.md); its lines carry the job id rather than a request id.
   const log = app.log.child({ route: 'kie-callback' }, { level: atLeastWarn(app.log.level) });
+  // Made once for the route, not as closures per request: on the hot path every allocation counts.
+  const answer = (reply: FastifyReply, status: number, outcome: string, message: string) => {
+    o.onOutcome?.(outcome);
+    return reply.code(status).send({ error: outcome, message });
+  };
+  // The checks that need no job run first; the job is found inside the store's one call. A refusal there is
+  // rare and may look the job up, so the answer stays the one the documented order gives (404 before any
+  // other refusal, a task mismatch before a refused URL).
+  const refuse = async (reply: FastifyReply, token: string, status: number, outcome: string, message: string, taskId?: string) => {
+    const job = await o.store.findByToken(token);
+    if (!job) return answer(reply, 404, 'unknown_token', 'No job has this callback URL.');
+    if (taskId !== undefined && job.taskId !== null && job.taskId !== taskId) return answer(reply, 409, 'task_mismatch', TASK_MISMATCH);
+    return answer(reply, status, outcome, message);
+  };
+  // Imported once: an HMAC keyed with a string imports the key again on every request.
+  const hmacKey = o.hmacKey ? createSecretKey(Buffer.from(o.hmacKey, 'utf8')) : undefined;
   app.post<{ Params: { token: string } }>('/callbacks/kie/:token', { bodyLimit: o.bodyLimitBytes, childLoggerFactory: () => log }, async (req, reply) => {
-    const answer = (status: number, outcome: string, message: string) => {
-      o.onOutcome?.(outcome);
-      return reply.code(status).send({ error: outcome, message });
-    };
     // Kie posts JSON; Fastify would also parse text/plain, which is not a callback.
     if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
-      return answer(400, 'unsupported_content_type', 'Send the body as application/json.');
+      return answer(reply, 400, 'unsupported_content_type', 'Send the body as application/json.');
     }
     const token = req.params.token;
-    if (!TOKEN.test(token)) return answer(404, 'unknown_token', 'No job has this callback URL.');
-    // The checks that need no job run first; the job is found inside the store's one call. A refusal here is
-    // rare and may look the job up, so the answer stays the one the documented order gives (404 before any
-    // other refusal, a task mismatch before a refused URL).
-    const refuse = async (status: number, outcome: string, message: string, taskId?: string) => {
-      const job = await o.store.findByToken(token);
-      if (!job) return answer(404, 'unknown_token', 'No job has this callback URL.');
-      if (taskId !== undefined && job.taskId !== null && job.taskId !== taskId) return answer(409, 'task_mismatch', TASK_MISMATCH);
-      return answer(status, outcome, message);
-    };
+    if (!TOKEN.test(token)) return answer(reply, 404, 'unknown_token', 'No job has this callback URL.');
     const parsed = parseCallback(req.body);
-    if (!parsed.ok) return refuse(400, 'malformed', parsed.reason);
-    if (o.hmacKey) {
+    if (!parsed.ok) return refuse(reply, token, 400, 'malformed', parsed.reason);
+    if (hmacKey) {
       const v = verifyWebhook({
-        key: o.hmacKey,
+        key: hmacKey,
         taskId: parsed.taskId,
         timestamp: req.headers['x-webhook-timestamp'] as string | undefined,
         signature: req.headers['x-webhook-signature'] as string | undefined,
         nowMs: o.clock.now(),
         toleranceSec: o.toleranceSec,
       });
-      if (!v.ok) return refuse(401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
+      if (!v.ok) return refuse(reply, token, 401, 'bad_signature', `Webhook signature check failed: ${v.code}.`);
     }
     for (const u of urlsOf(parsed.event)) {
       const v = o.checkUrl(u);
-      if (!v.ok) return refuse(400, 'url_not_allowed', `Result URL refused: ${v.reason}.`, parsed.taskId);
+      if (!v.ok) return refuse(reply, token, 400, 'url_not_allowed', `Result URL refused: ${v.reason}.`, parsed.taskId);
     }
     // ONE store call: find the job, adopt the task if its submission answer was lost, apply the event with its
     // outbox work (or count a repeat), note the callback — committed before it answers, so a 200 is durable.
     const out = await o.service.intakeCallback(token, parsed.taskId, parsed.event, o.clock.now() + o.pollAfterCallbackMs);
     if (!out.ok) {
-      if (out.code === 'unknown_token') return answer(404, 'unknown_token', 'No job has this callback URL.');
+      if (out.code === 'unknown_token') return answer(reply, 404, 'unknown_token', 'No job has this callback URL.');
       if (out.code === 'cancelled_without_task') {
         // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. A task Kie accepted in the same
         // moment as the cancel is recorded, so its cost counts as spent (docs/costs.md).
@@ -82,8 +86,8 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
         o.onOutcome?.('terminal');
         return reply.code(200).type(JSON_TYPE).send(RECEIVED_NOT_APPLIED);
       }
-      if (out.code === 'not_submitted') return answer(409, 'task_mismatch', 'This job was never submitted to Kie; this callback cannot be its.');
-      return answer(409, 'task_mismatch', TASK_MISMATCH);
+      if (out.code === 'not_submitted') return answer(reply, 409, 'task_mismatch', 'This job was never submitted to Kie; this callback cannot be its.');
+      return answer(reply, 409, 'task_mismatch', TASK_MISMATCH);
     }
     if (out.applied && out.adopted) {
       // Kie called back on this job's own secret URL, yet stembot never recorded a task: the submission reached

@@ -3,7 +3,7 @@
 // It covers the task id and the time only, never the body: a valid signature proves the callback is about
 // that task and recent, nothing more. Kie states no tolerance; ±300 s is the Stripe / Svix / Standard
 // Webhooks habit (config `webhookToleranceSec`).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Result } from '../core/types.js';
 
 export type SignatureError = 'SIGNATURE_MISSING' | 'SIGNATURE_STALE' | 'SIGNATURE_INVALID';
@@ -13,7 +13,8 @@ export function signWebhook(key: string, taskId: string, timestampSec: number): 
 }
 
 export interface VerifyInput {
-  key: string;
+  /** The webhook HMAC key; a KeyObject (createSecretKey) spares importing it again on every check. */
+  key: string | KeyObject;
   taskId: string;
   /** Raw `X-Webhook-Timestamp` header value. */
   timestamp: string | undefined;
@@ -46,6 +47,6 @@ export function verifyWebhook(input: VerifyInput): Result<void, SignatureError> 
   return same ? { ok: true, value: undefined } : { ok: false, code: 'SIGNATURE_INVALID' };
 }
 
-function hmac(key: string, message: string): Buffer {
+function hmac(key: string | KeyObject, message: string): Buffer {
   return createHmac('sha256', key).update(message, 'utf8').digest();
 }

@@ -36,6 +36,15 @@ export interface SqliteStoreOptions {
   onCheckpoint?: (r: CheckpointReport) => void;
 }
 
+/** The job as the intake's answer shows it; `repeatAt`: this callback was a repeat, counted at that time. */
+const intakeView = (row: IntakeDbRow, state: string, repeatAt?: number) => ({
+  id: row.id,
+  kind: row.kind as Job['kind'],
+  state: state as Job['state'],
+  repeatCount: row.repeat_count + (repeatAt !== undefined ? 1 : 0),
+  lastRepeatAt: repeatAt ?? row.last_repeat_at,
+});
+
 const toItem = (r: OutboxRow): OutboxItem => ({ id: r.id, jobId: r.job_id, kind: r.kind as OutboxKind, attempts: r.attempts, runAt: r.run_at, lastError: r.last_error });
 
 export class SqliteJobStore implements JobStore {
@@ -306,9 +315,6 @@ export class SqliteJobStore implements JobStore {
       },
     };
     const d = decideIntake(job, c.taskId, c.event, c.now);
-    const view = (state: IntakeRow['state'], repeat = false) => ({
-      id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at,
-    });
     switch (d.do) {
       case 'refuse':
         return { ok: false, code: d.code };
@@ -317,11 +323,11 @@ export class SqliteJobStore implements JobStore {
           `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
              next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE rowid = ?`,
         ).run(c.now, c.now, c.nextPollAt, row.rid);
-        return { ok: true, applied: false, job: view(job.state, true), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: intakeView(row, job.state, c.now), event: d.event, reason: d.reason };
       case 'record':
         this.insertEvent(job.id, d.event, false, c.now);
         this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE rowid = ?').run(c.now, c.nextPollAt, row.rid);
-        return { ok: true, applied: false, job: view(job.state), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: intakeView(row, job.state), event: d.event, reason: d.reason };
       case 'apply': {
         const p = d.plan;
         if (d.adopt) {
@@ -333,7 +339,7 @@ export class SqliteJobStore implements JobStore {
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE rowid = ?`,
         ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, row.rid);
         this.insertOutbox(job.id, p.outbox, c.now);
-        return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
+        return { ok: true, applied: true, job: intakeView(row, p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
   }
