@@ -23,11 +23,11 @@ export function printIntake(r: R<typeof intakeBench>): string {
 }
 
 export function printShedding(r: R<typeof sheddingBench>): string {
-  const row = (s: (typeof r.rows)[number]) => [s.name, s.due, s.accepted200, s.refused503, s.refusedWithRetryAfter, s.timedOutAfter15s + s.errors, s.acceptedP50Ms, s.acceptedP99Ms, `${s.acceptedP99FirstThirdMs} → ${s.acceptedP99LastThirdMs}`, s.mix.freshShare];
+  const row = (s: (typeof r.rows)[number]) => [s.name, s.due, s.accepted200, s.refused503, s.refusedWithRetryAfter, s.timedOutAfter15s + s.errors, s.acceptedP50Ms, s.acceptedP99Ms, `${s.acceptedP99FirstThirdMs} → ${s.acceptedP99LastThirdMs}`, s.mix.freshShare, s.generatorCores];
   return [
     table(
       `(e) open-loop overload: ${r.settings.rateRps} callbacks/s (${r.settings.overloadVsCapacity}× stembot's capacity of ${r.settings.capacityRps} req/s, ${r.settings.capacityFrom}) for ${r.settings.seconds} s over ${r.settings.connections} connections`,
-      ['shedding', 'sent', '200', '503', 'w/ Retry-After', '>15 s or failed', 'p50 ms (200)', 'p99 ms (200)', 'p99 first → last third', 'new share'],
+      ['shedding', 'sent', '200', '503', 'w/ Retry-After', '>15 s or failed', 'p50 ms (200)', 'p99 ms (200)', 'p99 first → last third', 'new share', 'sender cores'],
       r.rows.map(row),
     ),
     `ratios: Kie's 15 s timeout vs accepted p99 — ${r.rows.map((s) => `${s.name}: ${x(s.kieTimeoutVsAcceptedP99)}`).join('; ')}`,

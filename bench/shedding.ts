@@ -73,6 +73,8 @@ const view = (r: OpenLoopResult & { mix: Mix }) => ({
   acceptedP99LastThirdMs: round(r.acceptedLastThirdMs.p99, 0),
   refusedP99Ms: round(r.refusedMs.p99, 0),
   mix: r.mix,
+  /** CPU the load generator used (it shares the cores with the server). */
+  generatorCores: r.generatorCores,
 });
 
 export async function sheddingBench(o: SheddingOptions) {
