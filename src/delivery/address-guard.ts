@@ -80,6 +80,9 @@ export class AllowList {
     if (current === null) return;
     this.entries.set(key, [...(current ?? []), prefix.endsWith('/') ? prefix : `${prefix}/`]);
   }
+  get isEmpty(): boolean {
+    return this.entries.size === 0;
+  }
   /** `host` is `url.host` (with port when given), `hostname` without. */
   allows(url: URL): boolean {
     if (this.entries.size === 0) return false; // the usual case, on every result URL of every callback
@@ -129,6 +132,39 @@ export function checkUrlSyntax(raw: string, allow: AllowList): UrlVerdict {
   if (url.username || url.password) return { ok: false, reason: 'credentials in URLs are not allowed' };
   const host = classifyHostCached(url.hostname);
   return host.ok ? { ok: true } : host;
+}
+
+/**
+ * A plain https authority at the start of a URL: lowercase letters, digits, dots and hyphens, an optional
+ * port, then the end or `/`, `?`, `#`. For a special scheme the WHATWG parser reads the host from exactly
+ * these characters (the path, query and fragment can neither fail the parse nor change the host), and with
+ * no `@` there are no credentials — so every URL with the same such prefix gets the same verdict. Anything
+ * else (uppercase, `%`, `@`, `[`, `\`, whitespace, another scheme) is not matched and is parsed in full.
+ */
+const PLAIN_HTTPS_AUTHORITY = /^https:\/\/[a-z0-9.-]{1,253}(?::\d{1,5})?(?=[/?#]|$)/;
+const AUTHORITY_VERDICTS_MAX = 4_096;
+
+/**
+ * checkUrlSyntax with its verdicts remembered by scheme and authority: a callback brings a dozen result URLs,
+ * usually on one or two CDN hosts, and parsing each was ~5 % of the intake's time (docs/intake-performance.md).
+ * Only while the allow list is empty: an allowed host's verdict can depend on the path (AllowList.addPath).
+ */
+export class UrlChecker {
+  private readonly verdicts = new Map<string, UrlVerdict>();
+  constructor(private readonly allow: AllowList) {}
+
+  check(raw: string): UrlVerdict {
+    const m = this.allow.isEmpty ? PLAIN_HTTPS_AUTHORITY.exec(raw) : null;
+    if (!m) return checkUrlSyntax(raw, this.allow);
+    const key = m[0];
+    let v = this.verdicts.get(key);
+    if (v === undefined) {
+      if (this.verdicts.size >= AUTHORITY_VERDICTS_MAX) this.verdicts.clear();
+      v = checkUrlSyntax(raw, this.allow);
+      this.verdicts.set(key, v);
+    }
+    return v;
+  }
 }
 
 type LookupCb = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

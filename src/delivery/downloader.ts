@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Result } from '../core/types.js';
-import { AllowList, checkUrlSyntax, guardedLookup } from './address-guard.js';
+import { AllowList, guardedLookup, UrlChecker } from './address-guard.js';
 
 export type DownloadError = 'BLOCKED' | 'TOO_LARGE' | 'HTTP_ERROR' | 'NETWORK';
 export interface Downloaded {
@@ -32,11 +32,13 @@ class TooLarge extends Error {}
 
 export class Downloader {
   private readonly allow: AllowList;
+  private readonly urls: UrlChecker;
   private readonly publicAgent: Dispatcher;
   private readonly allowedAgent: Dispatcher;
 
   constructor(private readonly o: DownloaderOptions) {
     this.allow = new AllowList(o.allowHosts);
+    this.urls = new UrlChecker(this.allow);
     this.publicAgent = o.dispatcher ?? new Agent({ connect: { lookup: guardedLookup as never }, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     this.allowedAgent = o.dispatcher ?? new Agent({ headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
   }
@@ -52,7 +54,7 @@ export class Downloader {
 
   /** Cheap pre-check usable on the hot path (no DNS). */
   checkUrl(raw: string) {
-    return checkUrlSyntax(raw, this.allow);
+    return this.urls.check(raw);
   }
 
   /** Never throws: every failure (a refused address, a broken redirect, a full disk) is a coded result. */

@@ -2,7 +2,7 @@
 // fast-check; and public unicast addresses outside every block, which must still pass.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AllowList, checkUrlSyntax, classifyHost, isPrivateAddress } from '../../src/delivery/address-guard.js';
+import { AllowList, checkUrlSyntax, classifyHost, isPrivateAddress, UrlChecker } from '../../src/delivery/address-guard.js';
 import { Downloader } from '../../src/delivery/downloader.js';
 
 // IANA IPv4 Special-Purpose Address Registry
@@ -210,5 +210,51 @@ describe('SSRF guard: the IANA special-purpose registries', () => {
     const d = new Downloader({ allowHosts: [], timeoutMs: 2_000 });
     expect(await d.download(url, { maxBytes: 1000 })).toMatchObject({ ok: false, code: 'BLOCKED' });
     await d.close();
+  });
+});
+
+describe('UrlChecker: verdicts remembered by scheme and authority', () => {
+  // Result URLs an attacker or a broken Kie might send: public and private hosts in every spelling, ports
+  // valid and not, credentials, odd schemes and slashes, and paths that must not matter (or must be parsed).
+  const hosts = fc.oneof(
+    fc.constantFrom('cdn.kie.ai', 'tempfile.aiquickdraw.com', 'localhost', 'db.internal', 'printer.local.', 'x', '127.0.0.1', '127.1', '0x7f.1', '0177.0.0.1', '2130706433', '0', '10.0.0.1', '169.254.169.254', '8.8.8.8', '[::1]', '[::ffff:7f00:1]', 'CDN.KIE.AI', 'cdn%2ekie.ai', 'a..b', '-a.b', 'xn--nxasmq6b.com'),
+    fc.integer({ min: 0, max: 2 ** 32 - 1 }).map(intToV4),
+    fc.stringMatching(/^[a-z0-9.-]{1,20}$/),
+  );
+  const url = fc.tuple(
+    fc.constantFrom('https://', 'http://', 'HTTPS://', 'https:/', 'https:///', ' https://', 'ftp://', 'https:\\\\'),
+    fc.constantFrom('', '', '', 'user@', 'user:pw@', '@'),
+    hosts,
+    fc.constantFrom('', '', ':443', ':8443', ':0', ':99999', ':', ':abc'),
+    fc.constantFrom('', '/', '/a.mp3', '?q=1', '#f', '\\evil/a.mp3', '/a b.mp3', '/%2e%2e/x', '@127.0.0.1/', '\t/x', '/x\n', ':80/x'),
+  ).map((parts) => parts.join(''));
+
+  it('GIVEN thousands of URLs in random order WHEN checked by one UrlChecker THEN every verdict equals the full parse of that very URL', () => {
+    const allow = new AllowList([]);
+    const checker = new UrlChecker(allow);
+    fc.assert(
+      fc.property(url, (u) => {
+        expect(checker.check(u), u).toEqual(checkUrlSyntax(u, allow));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('GIVEN a public host remembered as allowed WHEN a later URL on the same host names a private address elsewhere THEN that one is judged on its own', () => {
+    const allow = new AllowList([]);
+    const checker = new UrlChecker(allow);
+    expect(checker.check('https://cdn.kie.ai/a.mp3')).toEqual({ ok: true });
+    expect(checker.check('https://cdn.kie.ai@127.0.0.1/a.mp3')).toMatchObject({ ok: false });
+    expect(checker.check('https://cdn.kie.ai\\@127.0.0.1/a.mp3')).toEqual(checkUrlSyntax('https://cdn.kie.ai\\@127.0.0.1/a.mp3', allow));
+    expect(checker.check('https://cdn.kie.ai:1@127.0.0.1/')).toMatchObject({ ok: false });
+  });
+
+  it('GIVEN an allow list with a path prefix WHEN URLs on that host are checked THEN each path is judged (nothing is remembered by host)', () => {
+    const allow = new AllowList([]);
+    const checker = new UrlChecker(allow);
+    expect(checker.check('http://127.0.0.1:4000/sim/files/a.mp3')).toMatchObject({ ok: false });
+    allow.addPath('127.0.0.1:4000', '/sim/files');
+    expect(checker.check('http://127.0.0.1:4000/sim/files/a.mp3')).toEqual({ ok: true });
+    expect(checker.check('http://127.0.0.1:4000/metrics')).toMatchObject({ ok: false });
   });
 });
