@@ -16,7 +16,7 @@ import { Checkpointer, type CheckpointReport } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 
 type OutboxRow = { id: number; job_id: string; kind: string; attempts: number; run_at: number; last_error: string | null };
-type IntakeDbRow = { rid: number; id: string; kind: string; params: string; state: string; task_id: string | null; files: string; repeat_count: number; last_repeat_at: number | null };
+type IntakeDbRow = { rid: number; id: string; kind: string; params: string; state: string; task_id: string | null; repeat_count: number; last_repeat_at: number | null };
 type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
 /** A callback's own work threw (not BEGIN or COMMIT): the batch is worth running again, isolated. */
 class CallbackThrew extends Error {
@@ -44,6 +44,17 @@ const intakeView = (row: IntakeDbRow, state: string, repeatAt?: number) => ({
   repeatCount: row.repeat_count + (repeatAt !== undefined ? 1 : 0),
   lastRepeatAt: repeatAt ?? row.last_repeat_at,
 });
+
+/**
+ * An event as stored in job_events. With `filesJson` (JSON.stringify(event.files), made already for the job's
+ * row) the 1.5 KB of result URLs is not serialized a second time; `files` then comes last among the keys.
+ */
+export function eventJson(event: JobEvent, filesJson?: string): string {
+  if (filesJson === undefined || !('files' in event)) return JSON.stringify(event);
+  const { files: _files, ...rest } = event;
+  const head = JSON.stringify(rest);
+  return head === '{}' ? `{"files":${filesJson}}` : `${head.slice(0, -1)},"files":${filesJson}}`;
+}
 
 const toItem = (r: OutboxRow): OutboxItem => ({ id: r.id, jobId: r.job_id, kind: r.kind as OutboxKind, attempts: r.attempts, runAt: r.run_at, lastError: r.last_error });
 
@@ -300,18 +311,21 @@ export class SqliteJobStore implements JobStore {
   };
 
   private intakeOne(c: CallbackIntake): IntakeOutcome {
-    const row = this.stmt('SELECT rowid AS rid, id, kind, params, state, task_id, files, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
+    const row = this.stmt('SELECT rowid AS rid, id, kind, params, state, task_id, repeat_count, last_repeat_at FROM jobs WHERE callback_token = ?').get(c.token) as IntakeDbRow | undefined;
     if (!row) return { ok: false, code: 'unknown_token' };
     // The job's updates below address its row by rowid: no second index lookup by id.
+    const stmtFiles = this.stmt('SELECT files FROM jobs WHERE rowid = ?');
     const job: IntakeRow = {
       id: row.id,
       kind: row.kind as IntakeRow['kind'],
       params: JSON.parse(row.params) as IntakeRow['params'],
       state: row.state as IntakeRow['state'],
       taskId: row.task_id,
-      // Parsed only when the decision needs it (a progress stage without tracks keeps the job's files).
+      // Read and parsed only when the decision needs it (a progress stage without tracks keeps the job's
+      // files): not for a completion, which brings its own, nor for a repeat. Same transaction, same row.
       get files() {
-        return JSON.parse(row.files) as IntakeRow['files'];
+        const { files } = stmtFiles.get(row.rid) as { files: string };
+        return JSON.parse(files) as IntakeRow['files'];
       },
     };
     const d = decideIntake(job, c.taskId, c.event, c.now);
@@ -334,19 +348,22 @@ export class SqliteJobStore implements JobStore {
           this.stmt("UPDATE jobs SET task_id = ?, state = 'submitted', submitted_at = ?, updated_at = ? WHERE rowid = ?").run(c.taskId, c.now, c.now, row.rid);
           this.insertOutbox(job.id, ['status'], c.now);
         }
-        this.insertEvent(job.id, d.event, true, c.now);
+        const filesJson = JSON.stringify(p.files);
+        // A completion's files are the event's own: serialized once for both rows.
+        this.insertEvent(job.id, d.event, true, c.now, 'files' in d.event && d.event.files === p.files ? filesJson : undefined);
         this.stmt(
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE rowid = ?`,
-        ).run(p.to, JSON.stringify(p.files), p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, row.rid);
+        ).run(p.to, filesJson, p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, row.rid);
         this.insertOutbox(job.id, p.outbox, c.now);
         return { ok: true, applied: true, job: intakeView(row, p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
   }
 
-  private insertEvent(jobId: string, event: JobEvent, applied: boolean, now: number): void {
+  /** `filesJson`: the event's files already serialized for the job's row, reused (see eventJson). */
+  private insertEvent(jobId: string, event: JobEvent, applied: boolean, now: number, filesJson?: string): void {
     this.stmt('INSERT INTO job_events (job_id, stage, source, applied, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(jobId, event.stage, event.source, applied ? 1 : 0, JSON.stringify(event), now);
+      .run(jobId, event.stage, event.source, applied ? 1 : 0, eventJson(event, filesJson), now);
   }
 
   async addDelivered(id: string, files: DeliveredFile[], now: number): Promise<void> {
