@@ -113,6 +113,12 @@ export const defaults = {
   maxCallbacksInFlight: 64,
   /** SQLite: how often a worker thread checkpoints the WAL (the serving connection never does; 0 = SQLite's own automatic checkpoint). */
   walCheckpointIntervalMs: 1_000,
+  /**
+   * SQLite: the size the WAL file is cut back to when it restarts from its beginning. Without it the file keeps
+   * the size of its largest burst (SQLite reuses it rather than shrinking it); 64 MiB is what the checkpoint
+   * worker lets the WAL reach before it forces a restart (docs/intake-performance.md).
+   */
+  walSizeLimitBytes: 64 * 1024 * 1024,
 } as const;
 
 const optionalString = z

@@ -14,7 +14,7 @@ describe('eventJson', () => {
   const events: JobEvent[] = [
     complete.event,
     { ...complete.event, files: [] } as JobEvent,
-    { stage: 'failed', source: 'callback', code: 'KIE_TASK_FAILED', detail: 'with "quotes", {braces} and \\ backslashes' } as JobEvent,
+    { taskId: 't1', stage: 'failed', source: 'callback', code: 'KIE_SERVER_ERROR', kieCode: 500, detail: 'with "quotes", {braces} and \\ backslashes' },
   ];
 
   it.each(events.map((e) => [e.stage, e] as const))('GIVEN a %s event and its files serialized for the job WHEN stored THEN it reads back as the very event', (_stage, event) => {

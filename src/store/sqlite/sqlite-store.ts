@@ -32,6 +32,8 @@ export interface SqliteStoreOptions {
    * automatic checkpoint on the serving connection, as before). Files only; `:memory:` has no WAL.
    */
   checkpointIntervalMs?: number;
+  /** The WAL file is cut back to this size whenever it restarts from its beginning (journal_size_limit). */
+  walSizeLimitBytes?: number;
   /** Each checkpoint the worker ran (tests, diagnostics). */
   onCheckpoint?: (r: CheckpointReport) => void;
 }
@@ -86,6 +88,7 @@ export class SqliteJobStore implements JobStore {
     // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
     const interval = o.checkpointIntervalMs ?? defaults.walCheckpointIntervalMs;
+    if (path !== ':memory:') this.db.exec(`PRAGMA journal_size_limit = ${Math.floor(o.walSizeLimitBytes ?? defaults.walSizeLimitBytes)}`);
     if (path !== ':memory:' && interval > 0) {
       this.db.exec('PRAGMA wal_autocheckpoint = 0');
       this.checkpointer = new Checkpointer(path, interval, o.onCheckpoint);
