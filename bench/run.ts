@@ -2,7 +2,7 @@
 // tables and written to bench/results.json. Figures are only meaningful as ratios to those baselines: the
 // machine (printed first) may be small and shared. Servers run in child processes; load comes from this one.
 // Env: BENCH_ONLY=intake,shedding,e2e,delivery,submission,store (a subset; written to results.partial.json),
-// BENCH_SECONDS (intake, default 9), BENCH_INTAKE_JOBS (80000: enough that half the callbacks stay new), BENCH_SUBMIT_JOBS (500) and BENCH_SUBMIT_WINDOW_MS (1000; Kie's is 10000).
+// BENCH_SECONDS (intake, default 15, in 5 rounds), BENCH_INTAKE_JOBS (80000: enough that half the callbacks stay new), BENCH_SUBMIT_JOBS (500) and BENCH_SUBMIT_WINDOW_MS (1000; Kie's is 10000).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ try {
   let capacityRps: number | undefined;
   if (only.has('intake')) {
     out('\n(a) callback intake …');
-    const r = await intakeBench({ dir, jobs: Number(process.env.BENCH_INTAKE_JOBS ?? 80_000), seconds: Number(process.env.BENCH_SECONDS ?? 9), rounds: 3, warmupSec: 2, connections: 50 });
+    const r = await intakeBench({ dir, jobs: Number(process.env.BENCH_INTAKE_JOBS ?? 80_000), seconds: Number(process.env.BENCH_SECONDS ?? 15), rounds: 5, warmupSec: 2, connections: 50 });
     capacityRps = r.rows[0]!.rps;
     results.intake = r;
     out(printIntake(r));
