@@ -10,20 +10,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Tuning } from '../../src/config.js';
 import { connect } from 'node:net';
 import { newCallbackToken, newJobId } from '../../src/core/ids.js';
-import type { KiePort } from '../../src/core/ports.js';
-import { fail, ok } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
 import { sleep } from '../support/wait.js';
+import { unreachableKie } from '../support/unreachable-kie.js';
 
 type LightResponse = { statusCode: number; json(): unknown };
 
-const stubKie: KiePort = {
-  submit: async () => fail('KIE_UNREACHABLE', 'test stub'),
-  uploadFile: async () => fail('UPLOAD_FAILED', 'test stub'),
-  poll: async () => ok(null),
-  credits: async () => ok(0),
-};
+const stubKie = unreachableKie();
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-split-stem.json', import.meta.url), 'utf8')) as { data: object };
 const callback = (taskId: string) => JSON.stringify({ ...fixture, data: { ...fixture.data, task_id: taskId } });
 

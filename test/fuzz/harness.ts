@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Tuning } from '../../src/config.js';
 import { newCallbackToken, newJobId } from '../../src/core/ids.js';
-import type { KiePort } from '../../src/core/ports.js';
-import { fail, ok, type JobParams, type JobState } from '../../src/core/types.js';
+import type { JobParams, JobState } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
+import { unreachableKie } from '../support/unreachable-kie.js';
 
 export interface SeededJob {
   id: string;
@@ -29,12 +29,7 @@ export interface Intake {
   close(): Promise<void>;
 }
 
-const stubKie: KiePort = {
-  submit: async () => fail('KIE_UNREACHABLE', 'fuzz stub'),
-  uploadFile: async () => fail('UPLOAD_FAILED', 'fuzz stub'),
-  poll: async () => ok(null),
-  credits: async () => ok(0),
-};
+const stubKie = unreachableKie('fuzz stub');
 
 const kinds: JobParams[] = [
   { kind: 'separate', mode: 'vocals' },

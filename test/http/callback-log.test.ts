@@ -8,17 +8,11 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { newCallbackToken, newJobId } from '../../src/core/ids.js';
-import type { KiePort } from '../../src/core/ports.js';
-import { fail, ok } from '../../src/core/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
+import { unreachableKie } from '../support/unreachable-kie.js';
 
-const stubKie: KiePort = {
-  submit: async () => fail('KIE_UNREACHABLE', 'test stub'),
-  uploadFile: async () => fail('UPLOAD_FAILED', 'test stub'),
-  poll: async () => ok(null),
-  credits: async () => ok(0),
-};
+const stubKie = unreachableKie();
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/kie/separation-current-split-stem.json', import.meta.url), 'utf8')) as { data: object };
 
 let cleanup: (() => Promise<void>) | undefined;

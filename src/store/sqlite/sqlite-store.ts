@@ -20,8 +20,8 @@ type IntakeDbRow = { rid: number; id: string; kind: string; params: string; stat
 type Pending = { c: CallbackIntake; resolve: (o: IntakeOutcome) => void; reject: (e: unknown) => void };
 /** A callback's own work threw (not BEGIN or COMMIT): the batch is worth running again, isolated. */
 class CallbackThrew extends Error {
-  constructor(readonly inner: unknown) {
-    super('a callback of the batch threw');
+  constructor(cause: unknown) {
+    super('a callback of the batch threw', { cause });
   }
 }
 type Settled = { ok: true; v: IntakeOutcome } | { ok: false; err: unknown };
@@ -283,7 +283,7 @@ export class SqliteJobStore implements JobStore {
    * Group commit: one BEGIN IMMEDIATE … COMMIT for the whole batch (a COMMIT is the expensive part of a
    * write), and every promise settles only after that COMMIT — the route's 200 always follows durability.
    * The batch first runs without savepoints: a savepoint makes SQLite copy every page it first touches into
-   * a sub-journal, which cost a third of the store's time per callback (docs/intake-performance.md). When
+   * a sub-journal, which cost about a fifth of the store's time per callback (docs/intake-performance.md). When
    * a callback throws, that whole attempt rolls back and the batch runs again with a savepoint per
    * callback, so the one that throws fails alone and its neighbours commit.
    */
