@@ -144,6 +144,31 @@ describe('callback intake, one batched store call', () => {
     }
   });
 
+  it('GIVEN the default tuning and 64 callbacks still sending their bodies WHEN a 65th arrives THEN it gets 503 + Retry-After; once one sender gives up, the next is taken', async () => {
+    const s = await start(2);
+    const base = await s.bot.start(0, '127.0.0.1');
+    const { port } = new URL(base);
+    const [job, next] = s.jobs;
+    const body = callback(job!.taskId);
+    const sockets = await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        const socket = connect(Number(port), '127.0.0.1');
+        await new Promise<void>((r) => socket.once('connect', () => r()));
+        socket.write(`POST /callbacks/kie/${job!.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
+        return socket;
+      }),
+    );
+    await sleep(200);
+    const post = () => fetch(`${base}/callbacks/kie/${next!.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(next!.taskId) });
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+    sockets.pop()!.destroy();
+    await sleep(100);
+    expect((await post()).status).toBe(200);
+    for (const socket of sockets) socket.destroy();
+  });
+
   it('GIVEN maxCallbacksInFlight 1 and one callback still sending its body WHEN another arrives on a real port THEN it gets 503 + Retry-After and changes nothing; once the first sender gives up, callbacks are taken again', async () => {
     const s = await start(2, undefined, { maxCallbacksInFlight: 1, shedRetryAfterSec: 9 });
     const base = await s.bot.start(0, '127.0.0.1');

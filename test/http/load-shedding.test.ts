@@ -116,8 +116,4 @@ describe('bound on callbacks in flight', () => {
     expect((await next).status).toBe(200);
   });
 
-  it('GIVEN the default tuning THEN the bound is on', async () => {
-    const { defaults } = await import('../../src/config.js');
-    expect(defaults.maxCallbacksInFlight).toBe(64);
-  });
 });
