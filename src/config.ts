@@ -119,6 +119,16 @@ export const defaults = {
    * worker lets the WAL reach before it forces a restart (docs/intake-performance.md).
    */
   walSizeLimitBytes: 64 * 1024 * 1024,
+  /** `npm run doctor`: one HTTP request of a check (Kie, Discord, Slack, the PUBLIC_URL probe). */
+  doctorRequestTimeoutMs: 10_000,
+  /**
+   * `npm run doctor`: the PUBLIC_URL probe is asked again after a 502/503/504 — right after start the server
+   * may shed load (src/http/load-shedding.ts) and a proxy may still be connecting to it.
+   */
+  doctorProbeAttempts: 3,
+  doctorProbeRetryDelayMs: 1_000,
+  /** `npm run doctor`: connecting to Redis. */
+  doctorRedisTimeoutMs: 5_000,
 } as const;
 
 const optionalString = z

@@ -1,9 +1,8 @@
 // Discord, with the bot token and no side effects: the token is a bot's (GET /users/@me), of the
 // application DISCORD_APPLICATION_ID (GET /applications/@me), the commands are registered where stembot
 // registers them, and the Interactions Endpoint URL matches the mode. Facts: docs/deployment-checks.md.
-import type { Config } from '../../config.js';
 import { commandBodies } from '../../chat/discord/command-definitions.js';
-import { doctorDefaults } from './defaults.js';
+import { defaults, type Config } from '../../config.js';
 import { failed, networkReason, ok, skip, warn, type CheckResult } from './types.js';
 
 type Answer = { status: number; body?: any; error?: string };
@@ -12,7 +11,7 @@ async function get(config: Config, path: string): Promise<Answer> {
   try {
     const res = await fetch(`${config.discord.apiUrl.replace(/\/+$/, '')}/v10${path}`, {
       headers: { authorization: `Bot ${config.discord.token}` },
-      signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs),
+      signal: AbortSignal.timeout(defaults.doctorRequestTimeoutMs),
     });
     const text = await res.text();
     let body: unknown = text;

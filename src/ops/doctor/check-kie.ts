@@ -2,7 +2,6 @@
 // answer from the upload host proves DNS, TCP, TLS and the host are there (no file is uploaded).
 import { defaults, type Config } from '../../config.js';
 import { KieClient } from '../../kie/client.js';
-import { doctorDefaults } from './defaults.js';
 import { failed, networkReason, ok, warn, type CheckResult } from './types.js';
 
 export async function checkKie(config: Config): Promise<CheckResult[]> {
@@ -14,7 +13,7 @@ export async function checkKie(config: Config): Promise<CheckResult[]> {
 
 async function checkKeyAndBalance(config: Config, apiKey: string): Promise<CheckResult> {
   const name = 'Kie key and balance';
-  const client = new KieClient({ apiUrl: config.kie.apiUrl, uploadUrl: config.kie.uploadUrl, apiKey, timeoutMs: doctorDefaults.requestTimeoutMs, submitPerWindow: defaults.kieSubmitPerWindow, submitWindowMs: defaults.kieSubmitWindowMs, maxRetries429: 0 });
+  const client = new KieClient({ apiUrl: config.kie.apiUrl, uploadUrl: config.kie.uploadUrl, apiKey, timeoutMs: defaults.doctorRequestTimeoutMs, submitPerWindow: defaults.kieSubmitPerWindow, submitWindowMs: defaults.kieSubmitWindowMs, maxRetries429: 0 });
   try {
     const r = await client.getCredits();
     if (r.ok) {
@@ -39,7 +38,7 @@ async function checkKeyAndBalance(config: Config, apiKey: string): Promise<Check
 async function checkUploadHost(config: Config): Promise<CheckResult> {
   const name = 'Kie upload host';
   try {
-    const res = await fetch(config.kie.uploadUrl, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs) });
+    const res = await fetch(config.kie.uploadUrl, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(defaults.doctorRequestTimeoutMs) });
     await res.body?.cancel();
     return ok(name, `${new URL(config.kie.uploadUrl).host} answers (HTTP ${res.status})`);
   } catch (err) {

@@ -3,8 +3,7 @@
 // so the CLI listens there itself with the same probe route for the duration of the check (the proxy or
 // tunnel forwards to that port); if the port is taken, the running server is the one that must answer.
 import Fastify from 'fastify';
-import type { Config } from '../../config.js';
-import { doctorDefaults } from './defaults.js';
+import { defaults, type Config } from '../../config.js';
 import { answerMatches, newNonce, probePrefix, probeRoute } from './probe.js';
 import { failed, networkReason, ok, warn, type CheckResult } from './types.js';
 
@@ -62,10 +61,10 @@ export async function checkPublicUrlRoutesBack(config: Config, o: ProbeOptions):
 
 async function probe(url: string): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs), headers: { accept: 'application/json' } });
-    if (![502, 503, 504].includes(res.status) || attempt >= doctorDefaults.probeAttempts) return res;
+    const res = await fetch(url, { signal: AbortSignal.timeout(defaults.doctorRequestTimeoutMs), headers: { accept: 'application/json' } });
+    if (![502, 503, 504].includes(res.status) || attempt >= defaults.doctorProbeAttempts) return res;
     await res.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, doctorDefaults.probeRetryDelayMs));
+    await new Promise((resolve) => setTimeout(resolve, defaults.doctorProbeRetryDelayMs));
   }
 }
 

@@ -1,7 +1,6 @@
 // Redis, when REDIS_URL is set: connect and PING, once, no retries.
 import { Redis } from 'ioredis';
-import type { Config } from '../../config.js';
-import { doctorDefaults } from './defaults.js';
+import { defaults, type Config } from '../../config.js';
 import { failed, networkReason, ok, skip, type CheckResult } from './types.js';
 
 export async function checkRedis(config: Config): Promise<CheckResult> {
@@ -11,7 +10,7 @@ export async function checkRedis(config: Config): Promise<CheckResult> {
   const where = `${u.hostname}:${u.port || '6379'}`;
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
-    connectTimeout: doctorDefaults.redisTimeoutMs,
+    connectTimeout: defaults.doctorRedisTimeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,

@@ -1,8 +1,7 @@
 // Slack with the bot token: auth.test succeeds, and its X-OAuth-Scopes header lists the scopes stembot needs
 // (slack-manifest.yml). The app's request URLs cannot be read with a bot token (apps.manifest.export needs an
 // app configuration token), so the check names the exact URL to set. Facts: docs/deployment-checks.md.
-import type { Config } from '../../config.js';
-import { doctorDefaults } from './defaults.js';
+import { defaults, type Config } from '../../config.js';
 import { failed, networkReason, ok, skip, warn, type CheckResult } from './types.js';
 
 /** As in slack-manifest.yml: without these stembot cannot work; without the recommended ones it works worse. */
@@ -21,7 +20,7 @@ export async function checkSlack(config: Config): Promise<CheckResult[]> {
       method: 'POST',
       headers: { authorization: `Bearer ${botToken}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: '',
-      signal: AbortSignal.timeout(doctorDefaults.requestTimeoutMs),
+      signal: AbortSignal.timeout(defaults.doctorRequestTimeoutMs),
     });
     body = (await res.json()) as typeof body;
   } catch (err) {
