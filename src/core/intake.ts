@@ -16,7 +16,11 @@ export interface IntakeRow {
 }
 
 export type IntakeDecision =
-  /** The callback names another task than this job's, or the job was never submitted: 409, nothing written. */
+  /**
+   * The callback names another task than this job's, or the job was never submitted: 409, nothing written. Or
+   * the job was cancelled before its submission's answer was stored (`cancelled_without_task`): 200, nothing
+   * applied, only the task Kie accepted is recorded (its cost counts as spent).
+   */
   | { do: 'refuse'; code: 'task_mismatch' | 'not_submitted' | 'cancelled_without_task' }
   /**
    * A stage the job already has, or any callback on a finished job: Kie repeating itself. Only counted on
@@ -36,8 +40,8 @@ export function decideIntake(job: IntakeRow, taskId: string, raw: JobEvent, now:
   const event = labelSingleStem(job.params, raw);
   let state = job.state;
   const adopt = job.taskId === null;
-  // Cancelled before Kie's answer recorded a task, and Kie accepted it after all: nothing is applied; the route
-  // records the task (rare, off the hot path) so its cost counts as spent (docs/costs.md).
+  // Cancelled before Kie's answer recorded a task, and Kie accepted it after all: nothing is applied; the store
+  // records the task in the same transaction so its cost counts as spent (docs/costs.md).
   if (adopt && state === 'cancelled') return { do: 'refuse', code: 'cancelled_without_task' };
   if (adopt) {
     // Only a queued job takes a task this way; one past submission without a task was never submitted.

@@ -180,9 +180,10 @@ export interface JobStore {
    * submission answer was never recorded, then apply the event with its outbox work (planEvent), keep a late
    * stage as an unapplied event, or count a repeat on the job (`repeat_count`, `last_repeat_at`); note the
    * callback and push the next poll. All of it is committed before the promise settles (the route answers
-   * 200 only then), and a refusal writes nothing. Stores may commit several callbacks together (SQLite
-   * commits the callbacks of one event-loop turn in one transaction, each in its own savepoint, so one that
-   * fails does not fail the others); a callback whose own work fails rejects alone.
+   * 200 only then), and a refusal writes nothing (a cancelled job without a task only takes the task Kie
+   * names). Stores may commit several callbacks together (SQLite commits the callbacks of one event-loop turn in
+   * one transaction, isolating each in its own savepoint when one of them fails, so it does not fail the others);
+   * a callback whose own work fails rejects alone.
    */
   intakeCallback(c: CallbackIntake): Promise<IntakeOutcome>;
   /** Remember files posted so a retry skips them. */

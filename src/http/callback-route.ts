@@ -79,10 +79,8 @@ export async function callbackRoute(app: FastifyInstance, o: CallbackRouteOption
     if (!out.ok) {
       if (out.code === 'unknown_token') return answer(reply, 404, 'unknown_token', 'No job has this callback URL.');
       if (out.code === 'cancelled_without_task') {
-        // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. A task Kie accepted in the same
-        // moment as the cancel is recorded, so its cost counts as spent (docs/costs.md).
-        const job = await o.store.findByToken(token);
-        if (job && job.taskId === null) await o.store.updateJob(job.id, { taskId: parsed.taskId }, o.clock.now());
+        // Cancelled: nothing is delivered, and Kie is told 200 so it stops retrying. The store has recorded the
+        // task Kie accepted in the same moment as the cancel, so its cost counts as spent (docs/costs.md).
         o.onOutcome?.('terminal');
         return reply.code(200).type(JSON_TYPE).send(RECEIVED_NOT_APPLIED);
       }

@@ -227,7 +227,12 @@ export class PostgresJobStore implements JobStore {
       const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
       const job: IntakeRow = { id: row.id, kind: row.kind as IntakeRow['kind'], params: json(row.params), state: row.state as IntakeRow['state'], taskId: row.task_id, files: json(row.files) };
       const d = decideIntake(job, c.taskId, c.event, c.now);
-      if (d.do === 'refuse') return { ok: false, code: d.code };
+      if (d.do === 'refuse') {
+        // Cancelled before its submission's answer was stored, and Kie accepted it after all: nothing is
+        // applied, but the task is recorded in the same transaction so its cost counts as spent (docs/costs.md).
+        if (d.code === 'cancelled_without_task') await q.query('UPDATE jobs SET task_id = $2, updated_at = $3 WHERE id = $1 AND task_id IS NULL', [job.id, c.taskId, c.now]);
+        return { ok: false, code: d.code };
+      }
       const view = (state: IntakeRow['state'], repeat = false) => ({
         id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at === null ? null : Number(row.last_repeat_at),
       });

@@ -334,6 +334,9 @@ export class SqliteJobStore implements JobStore {
     const d = decideIntake(job, c.taskId, c.event, c.now);
     switch (d.do) {
       case 'refuse':
+        // Cancelled before its submission's answer was stored, and Kie accepted it after all: nothing is
+        // applied, but the task is recorded in the same transaction so its cost counts as spent (docs/costs.md).
+        if (d.code === 'cancelled_without_task') this.stmt('UPDATE jobs SET task_id = ?, updated_at = ? WHERE rowid = ? AND task_id IS NULL').run(c.taskId, c.now, row.rid);
         return { ok: false, code: d.code };
       case 'repeat':
         this.stmt(
