@@ -1,10 +1,10 @@
 // `/midi <job id> [stem]` and `/wav <job id> [take]` (docs/kie-midi-wav.md): the result buttons' work by command,
 // under the same rules (src/core/follow-ups.ts). Answered privately; the new job posts its own status card.
-import { decode } from './parse-line.js';
 import type { App, SlashCommand } from '@slack/bolt';
 import { startFollowUp, type FollowUpOutcome, type FollowUpRequest } from '../../core/follow-ups.js';
 import { originOf, type SlackDeps } from './deps.js';
 import { escapeText } from './escape.js';
+import { decode } from './parse-line.js';
 import { replyTo } from './reply.js';
 
 export const followUpUsage = {
