@@ -84,7 +84,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   let answered = 0;
   const total = Math.round(o.ratePerSec * o.seconds);
   let start = 0;
-  /** Due times of requests waiting for a free connection, oldest first (a ring would do; shift is fine at this size). */
+  /** Due times of requests waiting for a free connection, oldest first; `waitingHead` is the next to send. */
   const waiting: number[] = [];
   let waitingHead = 0;
   const idle: Conn[] = [];
@@ -154,7 +154,6 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   for (const c of conns) c.socket.on('error', () => {});
   idle.push(...conns);
   const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
   start = performance.now();
   // Ticks of 5 ms: each makes every request due by now wait for a connection, stamped with its own due time.
   for (let queued = 0; queued < total; ) {
@@ -169,7 +168,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   clearTimeout(deadline);
   if (answered < total) timedOut += total - answered;
   const cpu = process.cpuUsage(cpu0);
-  const generatorCores = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wall0)) * 100) / 100;
+  const generatorCores = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100) / 100;
   for (const c of conns) c.socket.destroy();
   return { due: total, byStatus, acceptedMs: summarize(accepted), acceptedFirstThirdMs: summarize(thirds[0]), acceptedLastThirdMs: summarize(thirds[1]), refusedMs: summarize(refused), refusedWithRetryAfter: retryAfter, timedOut, errors, generatorCores };
 }

@@ -7,21 +7,15 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig, type Tuning } from '../../src/config.js';
-import type { KiePort } from '../../src/core/ports.js';
-import { fail, ok } from '../../src/core/types.js';
 import { newJobId } from '../../src/core/ids.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot } from '../../src/stembot.js';
 import { SqliteJobStore } from '../../src/store/sqlite/sqlite-store.js';
+import { unreachableKie } from '../../test/support/unreachable-kie.js';
 
 const loaded = loadConfig(process.env, JSON.parse(process.env.STEMBOT_TUNING ?? '{}') as Partial<Tuning>);
 if (!loaded.ok) throw new Error(loaded.message);
-const stubKie: KiePort = {
-  submit: async () => fail('KIE_UNREACHABLE', 'benchmark stub'),
-  uploadFile: async () => fail('UPLOAD_FAILED', 'benchmark stub'),
-  poll: async () => ok(null),
-  credits: async () => ok(0),
-};
+const stubKie = unreachableKie('benchmark stub');
 const specs = JSON.parse(readFileSync(process.env.BENCH_JOBS_FILE!, 'utf8')) as { token: string; taskId: string }[];
 // Written before stembot starts (a long synchronous loop after start would read as an overload), in one
 // transaction: 80,000+ jobs one by one would take longer than the benchmark itself.

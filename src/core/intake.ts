@@ -3,6 +3,7 @@
 // an out-of-order one on record, or only count a repeat.
 import { planEvent, type EventPlan } from './apply-event.js';
 import { transition } from './state-machine.js';
+import type { IntakeJobView } from './ports.js';
 import type { JobEvent, JobKind, JobParams, JobState, ResultFile } from './types.js';
 
 /** The columns of a job the intake reads (nothing else is loaded on the hot path). */
@@ -16,12 +17,13 @@ export interface IntakeRow {
 }
 
 export type IntakeDecision =
+  /** The callback names another task than this job's, or the job was never submitted: 409, nothing written. */
+  | { do: 'refuse'; code: 'task_mismatch' | 'not_submitted' }
   /**
-   * The callback names another task than this job's, or the job was never submitted: 409, nothing written. Or
-   * the job was cancelled before its submission's answer was stored (`cancelled_without_task`): 200, nothing
-   * applied, only the task Kie accepted is recorded (its cost counts as spent).
+   * The job was cancelled before its submission's answer was stored, and Kie accepted it after all: nothing is
+   * applied, only the task is recorded (its cost counts as spent, docs/costs.md); the route answers 200.
    */
-  | { do: 'refuse'; code: 'task_mismatch' | 'not_submitted' | 'cancelled_without_task' }
+  | { do: 'record_task' }
   /**
    * A stage the job already has, or any callback on a finished job: Kie repeating itself. Only counted on
    * the job (how many, and when the last came) — no event row.
@@ -40,9 +42,7 @@ export function decideIntake(job: IntakeRow, taskId: string, raw: JobEvent, now:
   const event = labelSingleStem(job.params, raw);
   let state = job.state;
   const adopt = job.taskId === null;
-  // Cancelled before Kie's answer recorded a task, and Kie accepted it after all: nothing is applied; the store
-  // records the task in the same transaction so its cost counts as spent (docs/costs.md).
-  if (adopt && state === 'cancelled') return { do: 'refuse', code: 'cancelled_without_task' };
+  if (adopt && state === 'cancelled') return { do: 'record_task' };
   if (adopt) {
     // Only a queued job takes a task this way; one past submission without a task was never submitted.
     if (!transition(state, 'submitted').ok) return { do: 'refuse', code: 'not_submitted' };
@@ -61,4 +61,9 @@ export function decideIntake(job: IntakeRow, taskId: string, raw: JobEvent, now:
 export function labelSingleStem(p: JobParams, event: JobEvent): JobEvent {
   if (event.stage !== 'complete' || p.kind !== 'separate' || p.mode !== 'single' || !p.stem || event.files.length !== 1) return event;
   return { ...event, files: [{ ...event.files[0]!, label: p.stem }] };
+}
+
+/** The job as the intake's answer shows it; `repeatAt`: this callback was a repeat, counted at that time. */
+export function intakeJobView(job: Pick<IntakeRow, 'id' | 'kind'> & { repeatCount: number; lastRepeatAt: number | null }, state: JobState, repeatAt?: number): IntakeJobView {
+  return { id: job.id, kind: job.kind, state, repeatCount: job.repeatCount + (repeatAt !== undefined ? 1 : 0), lastRepeatAt: repeatAt ?? job.lastRepeatAt };
 }

@@ -87,9 +87,9 @@ export interface CallbackIntake {
 
 export type IntakeOutcome =
   /**
-   * Refused, nothing written: no job has this token, the callback names another task, the job (without a task)
-   * is past submission, or it was cancelled before Kie's answer recorded a task (the route records the task so
-   * its cost counts, and answers 200).
+   * Refused, nothing written: no job has this token, the callback names another task, or the job (without a
+   * task) is past submission. Or it was cancelled before Kie's answer recorded a task: only the task is recorded
+   * (its cost counts as spent) and the route answers 200.
    */
   | { ok: false; code: 'unknown_token' | 'task_mismatch' | 'not_submitted' | 'cancelled_without_task' }
   /** The event moved the job (after adopting the task when `adopted`); its outbox work is committed. */
@@ -180,7 +180,7 @@ export interface JobStore {
    * submission answer was never recorded, then apply the event with its outbox work (planEvent), keep a late
    * stage as an unapplied event, or count a repeat on the job (`repeat_count`, `last_repeat_at`); note the
    * callback and push the next poll. All of it is committed before the promise settles (the route answers
-   * 200 only then), and a refusal writes nothing (a cancelled job without a task only takes the task Kie
+   * 200 only then), and a refusal writes nothing (a cancelled job without a task only records the task Kie
    * names). Stores may commit several callbacks together (SQLite commits the callbacks of one event-loop turn in
    * one transaction, isolating each in its own savepoint when one of them fails, so it does not fail the others);
    * a callback whose own work fails rejects alone.

@@ -85,7 +85,7 @@ export class AllowList {
   }
   /** `host` is `url.host` (with port when given), `hostname` without. */
   allows(url: URL): boolean {
-    if (this.entries.size === 0) return false; // the usual case, on every result URL of every callback
+    if (this.isEmpty) return false; // the usual case, on every result URL of every callback
     for (const key of [url.host.toLowerCase(), url.hostname.toLowerCase()]) {
       if (!this.entries.has(key)) continue;
       const prefixes = this.entries.get(key);

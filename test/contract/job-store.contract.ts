@@ -241,7 +241,7 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       await s.close();
     });
 
-    it('GIVEN a queued job whose submission answer was lost WHEN its callback comes THEN the task is adopted and applied in the same call; a job that never got a task refuses it', async () => {
+    it('GIVEN a queued job whose submission answer was lost WHEN its callback comes THEN the task is adopted and applied in the same call; a job that never got a task refuses it; a cancelled one only records it', async () => {
       const s = await open();
       const lost = await s.createJob(newJob(), ['open', 'submit']);
       const depth0 = await s.outboxDepth();
@@ -256,6 +256,14 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>, op
       expect(await s.intakeCallback({ token: ended.callbackToken, taskId: 'kie-task-10', event: complete('kie-task-10'), now: 4_000, nextPollAt: 9_000 })).toEqual({ ok: false, code: 'not_submitted' });
       const e = (await s.getJob(ended.id))!;
       expect([e.taskId, e.state, e.lastCallbackAt, await s.outboxDepth()]).toEqual([null, 'failed', null, depth1]);
+
+      // Cancelled while its submission was with Kie, and Kie accepted it after all: only the task is recorded.
+      const cancelled = await s.createJob(newJob(), ['open', 'submit']);
+      await s.cancelJob(cancelled.id, 'u1', 5_000);
+      const depth2 = await s.outboxDepth();
+      expect(await s.intakeCallback({ token: cancelled.callbackToken, taskId: 'kie-task-11', event: complete('kie-task-11'), now: 6_000, nextPollAt: 9_000 })).toEqual({ ok: false, code: 'cancelled_without_task' });
+      const x = (await s.getJob(cancelled.id))!;
+      expect([x.taskId, x.state, x.files, x.lastCallbackAt, await s.outboxDepth()]).toEqual(['kie-task-11', 'cancelled', [], null, depth2]);
       await s.close();
     });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Tuning } from '../../src/config.js';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { newCallbackToken, newJobId } from '../../src/core/ids.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { createStembot, type Stembot } from '../../src/stembot.js';
@@ -72,6 +72,14 @@ async function start(jobs: number, beforeReady?: (bot: Stembot, reader: () => Da
   };
   current = { setup, dir };
   return setup;
+}
+
+/** A callback whose headers and first 100 bytes of body are sent, then nothing: received, not yet answered. */
+async function holdMidBody(port: number, token: string, body: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  socket.write(`POST /callbacks/kie/${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
+  return socket;
 }
 
 type Row = { state: string; last_callback_at: number | null; repeat_count: number; last_repeat_at: number | null; events: number; outbox: number };
@@ -150,14 +158,7 @@ describe('callback intake, one batched store call', () => {
     const { port } = new URL(base);
     const [job, next] = s.jobs;
     const body = callback(job!.taskId);
-    const sockets = await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        const socket = connect(Number(port), '127.0.0.1');
-        await new Promise<void>((r) => socket.once('connect', () => r()));
-        socket.write(`POST /callbacks/kie/${job!.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
-        return socket;
-      }),
-    );
+    const sockets = await Promise.all(Array.from({ length: 64 }, () => holdMidBody(Number(port), job!.token, body)));
     await sleep(200);
     const post = () => fetch(`${base}/callbacks/kie/${next!.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(next!.taskId) });
     const refused = await post();
@@ -176,9 +177,7 @@ describe('callback intake, one batched store call', () => {
     const [slow, next] = s.jobs;
     // Headers and half the body, then silence: received and not yet answered.
     const body = callback(slow!.taskId);
-    const socket = connect(Number(port), '127.0.0.1');
-    await new Promise<void>((r) => socket.once('connect', () => r()));
-    socket.write(`POST /callbacks/kie/${slow!.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
+    const socket = await holdMidBody(Number(port), slow!.token, body);
     await sleep(100);
     const post = () => fetch(`${base}/callbacks/kie/${next!.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(next!.taskId) });
     const refused = await post();

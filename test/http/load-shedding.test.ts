@@ -115,5 +115,4 @@ describe('bound on callbacks in flight', () => {
     for (const g of h.gates.splice(0)) g();
     expect((await next).status).toBe(200);
   });
-
 });

@@ -2,7 +2,7 @@
 // SQLite store (planEvent, transition, rows.ts); row locks make the decisions safe across instances.
 import type pg from 'pg';
 import { planEvent } from '../../core/apply-event.js';
-import { decideIntake, type IntakeRow } from '../../core/intake.js';
+import { decideIntake, intakeJobView, type IntakeRow } from '../../core/intake.js';
 import type { ActiveCaps, ApplyOutcome, Budgets, CallbackIntake, CreateOutcome, IntakeOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
@@ -227,15 +227,12 @@ export class PostgresJobStore implements JobStore {
       const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
       const job: IntakeRow = { id: row.id, kind: row.kind as IntakeRow['kind'], params: json(row.params), state: row.state as IntakeRow['state'], taskId: row.task_id, files: json(row.files) };
       const d = decideIntake(job, c.taskId, c.event, c.now);
-      if (d.do === 'refuse') {
-        // Cancelled before its submission's answer was stored, and Kie accepted it after all: nothing is
-        // applied, but the task is recorded in the same transaction so its cost counts as spent (docs/costs.md).
-        if (d.code === 'cancelled_without_task') await q.query('UPDATE jobs SET task_id = $2, updated_at = $3 WHERE id = $1 AND task_id IS NULL', [job.id, c.taskId, c.now]);
-        return { ok: false, code: d.code };
+      if (d.do === 'refuse') return { ok: false, code: d.code };
+      if (d.do === 'record_task') {
+        await q.query('UPDATE jobs SET task_id = $2, updated_at = $3 WHERE id = $1', [job.id, c.taskId, c.now]);
+        return { ok: false, code: 'cancelled_without_task' };
       }
-      const view = (state: IntakeRow['state'], repeat = false) => ({
-        id: job.id, kind: job.kind, state, repeatCount: row.repeat_count + (repeat ? 1 : 0), lastRepeatAt: repeat ? c.now : row.last_repeat_at === null ? null : Number(row.last_repeat_at),
-      });
+      const view = { id: job.id, kind: job.kind, repeatCount: row.repeat_count, lastRepeatAt: row.last_repeat_at === null ? null : Number(row.last_repeat_at) };
       const event = (applied: boolean) => this.insertEvent(q, job.id, d.event, applied, c.now);
       if (d.do !== 'apply') {
         await event(false);
@@ -244,7 +241,7 @@ export class PostgresJobStore implements JobStore {
              repeat_count = repeat_count + $4, last_repeat_at = CASE WHEN $4 = 1 THEN $2 ELSE last_repeat_at END WHERE id = $1`,
           [job.id, c.now, c.nextPollAt, d.do === 'repeat' ? 1 : 0],
         );
-        return { ok: true, applied: false, job: view(job.state, d.do === 'repeat'), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: intakeJobView(view, job.state, d.do === 'repeat' ? c.now : undefined), event: d.event, reason: d.reason };
       }
       const p = d.plan;
       if (d.adopt) {
@@ -257,7 +254,7 @@ export class PostgresJobStore implements JobStore {
         [job.id, p.to, toJsonb(p.files), p.failure ? toJsonb(p.failure) : null, p.finishedAt, c.now, p.finishedAt !== null ? null : c.nextPollAt],
       );
       await this.insertOutbox(q, job.id, p.outbox, c.now);
-      return { ok: true, applied: true, job: view(p.to), event: d.event, from: d.from, adopted: d.adopt };
+      return { ok: true, applied: true, job: intakeJobView(view, p.to), event: d.event, from: d.from, adopted: d.adopt };
     });
   }
 

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { planEvent } from '../../core/apply-event.js';
 import { defaults } from '../../config.js';
-import { decideIntake, type IntakeRow } from '../../core/intake.js';
+import { decideIntake, intakeJobView, type IntakeRow } from '../../core/intake.js';
 import type { ActiveCaps, ApplyOutcome, Budgets, CallbackIntake, CreateOutcome, IntakeOutcome, JobPatch, JobStore, NewJob, OutboxItem, OutboxKind, RecordedUpload, SpendFilter } from '../../core/ports.js';
 import { isTerminal, terminalStatesSql, transition } from '../../core/state-machine.js';
 import type { DeliveredFile, Job, JobEvent, Platform } from '../../core/types.js';
@@ -37,15 +37,6 @@ export interface SqliteStoreOptions {
   /** Each checkpoint the worker ran (tests, diagnostics). */
   onCheckpoint?: (r: CheckpointReport) => void;
 }
-
-/** The job as the intake's answer shows it; `repeatAt`: this callback was a repeat, counted at that time. */
-const intakeView = (row: IntakeDbRow, state: string, repeatAt?: number) => ({
-  id: row.id,
-  kind: row.kind as Job['kind'],
-  state: state as Job['state'],
-  repeatCount: row.repeat_count + (repeatAt !== undefined ? 1 : 0),
-  lastRepeatAt: repeatAt ?? row.last_repeat_at,
-});
 
 /**
  * An event as stored in job_events. With `filesJson` (JSON.stringify(event.files), made already for the job's
@@ -332,22 +323,23 @@ export class SqliteJobStore implements JobStore {
       },
     };
     const d = decideIntake(job, c.taskId, c.event, c.now);
+    const view = { id: row.id, kind: job.kind, repeatCount: row.repeat_count, lastRepeatAt: row.last_repeat_at };
     switch (d.do) {
       case 'refuse':
-        // Cancelled before its submission's answer was stored, and Kie accepted it after all: nothing is
-        // applied, but the task is recorded in the same transaction so its cost counts as spent (docs/costs.md).
-        if (d.code === 'cancelled_without_task') this.stmt('UPDATE jobs SET task_id = ?, updated_at = ? WHERE rowid = ? AND task_id IS NULL').run(c.taskId, c.now, row.rid);
         return { ok: false, code: d.code };
+      case 'record_task':
+        this.stmt('UPDATE jobs SET task_id = ?, updated_at = ? WHERE rowid = ?').run(c.taskId, c.now, row.rid);
+        return { ok: false, code: 'cancelled_without_task' };
       case 'repeat':
         this.stmt(
           `UPDATE jobs SET repeat_count = repeat_count + 1, last_repeat_at = ?, last_callback_at = ?,
              next_poll_at = CASE WHEN state IN ${terminalStatesSql} THEN NULL ELSE ? END WHERE rowid = ?`,
         ).run(c.now, c.now, c.nextPollAt, row.rid);
-        return { ok: true, applied: false, job: intakeView(row, job.state, c.now), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: intakeJobView(view, job.state, c.now), event: d.event, reason: d.reason };
       case 'record':
         this.insertEvent(job.id, d.event, false, c.now);
         this.stmt('UPDATE jobs SET last_callback_at = ?, next_poll_at = ? WHERE rowid = ?').run(c.now, c.nextPollAt, row.rid);
-        return { ok: true, applied: false, job: intakeView(row, job.state), event: d.event, reason: d.reason };
+        return { ok: true, applied: false, job: intakeJobView(view, job.state), event: d.event, reason: d.reason };
       case 'apply': {
         const p = d.plan;
         if (d.adopt) {
@@ -361,7 +353,7 @@ export class SqliteJobStore implements JobStore {
           `UPDATE jobs SET state = ?, files = ?, failure = ?, finished_at = ?, updated_at = ?, last_callback_at = ?, next_poll_at = ? WHERE rowid = ?`,
         ).run(p.to, filesJson, p.failure ? JSON.stringify(p.failure) : null, p.finishedAt, c.now, c.now, p.finishedAt !== null ? null : c.nextPollAt, row.rid);
         this.insertOutbox(job.id, p.outbox, c.now);
-        return { ok: true, applied: true, job: intakeView(row, p.to), event: d.event, from: d.from, adopted: d.adopt };
+        return { ok: true, applied: true, job: intakeJobView(view, p.to), event: d.event, from: d.from, adopted: d.adopt };
       }
     }
   }
